@@ -1,0 +1,85 @@
+"""The reference code lists budgetgraph ships: functional and economic classification, districts."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from budgetgraph.ingest.amounts import key
+from budgetgraph.resources import resource
+
+FUNCTIONAL_EDITION = 2021
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    zh: str
+    en: str
+
+    @property
+    def parent(self) -> str | None:
+        """类 > 款 > 项: functional 201 > 20103 > 2010301; economic 302 > 30201."""
+        return self.code[:-2] if len(self.code) > 3 else None
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    name: str
+    city: str
+    province: str
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with resource("reference", name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def functional_codes() -> dict[str, Code]:
+    return {r["code"]: Code(r["code"], r["zh"], r["en"]) for r in _read("functional-classification.csv")}
+
+
+@cache
+def economic_codes() -> dict[str, Code]:
+    return {r["code"]: Code(r["code"], r["zh"], r["en"]) for r in _read("economic-classification.csv")}
+
+
+@cache
+def districts() -> dict[str, District]:
+    return {r["code"]: District(r["code"], r["name"], r["city"], r["province"]) for r in _read("districts.csv")}
+
+
+def find_district(text: str) -> District | None:
+    """The district a title or heading names, by city and district name ("洛阳市西工区", or "西工区" alone)."""
+    matches = [d for d in districts().values() if d.name in text]
+    with_city = [d for d in matches if d.city in text]
+    chosen = with_city or matches
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def _stem(name: str) -> str:
+    """A 类 name without its enumerator and the suffixes tables add or drop: "一、一般公共服务(类)支出"."""
+    name = re.sub(r"^[一二三四五六七八九十百]+、", "", key(name))
+    return re.sub(r"(\(类\))?(支出)?$", "", name)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    remaining = iter(long)
+    return all(char in remaining for char in short)
+
+
+def class_code_for_name(name: str, *, exact: bool = False) -> str | None:
+    """The functional 类 a printed name means: exact after trimming, else the one name that contains the other
+    as a subsequence ("资源勘探信息等" is 215 资源勘探工业信息等支出)."""
+    stem = _stem(name)
+    classes = {c.code: _stem(c.zh) for c in functional_codes().values() if len(c.code) == 3}
+    if matches := [code for code, zh in classes.items() if zh == stem]:
+        return matches[0]
+    if exact:
+        return None
+    loose = [code for code, zh in classes.items() if stem and (_subsequence(stem, zh) or _subsequence(zh, stem))]
+    return loose[0] if len(loose) == 1 else None

@@ -1,0 +1,14 @@
+"""The one exception budgetgraph raises for bad input: it names the file and the place."""
+
+from __future__ import annotations
+
+
+class BudgetgraphError(Exception):
+    """A source, query or store that cannot be used, with where the problem is."""
+
+    def __init__(self, message: str, *, file: str | None = None, place: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.place = place
+        where = ", ".join(part for part in (file, place) if part)
+        super().__init__(f"{where}: {message}" if where else message)

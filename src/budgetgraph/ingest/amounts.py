@@ -1,0 +1,47 @@
+"""Amounts and labels as printed: exact ``Decimal`` parsing and the text normalisation used for matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_AMOUNT = re.compile(r"[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+_PARENTHESISED = re.compile(r"\((.+)\)")
+BLANKS = {"", "-", "—", "–", "--", "/"}
+
+
+def squeeze(text: str) -> str:
+    """Remove the whitespace PDF extraction puts inside words ("对个人和家庭 的补助"), keep everything else."""
+    return re.sub(r"\s+", "", text)
+
+
+def key(text: str) -> str:
+    """A matching key: full-width forms folded (NFKC), whitespace and quotes dropped."""
+    return re.sub(r"[\s\"'“”‘’]", "", unicodedata.normalize("NFKC", text))
+
+
+def is_amount(text: str) -> bool:
+    return parse_amount(text) is not None
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """Parse a printed amount exactly: thousands separators, full-width digits, minus signs and accounting
+    parentheses are understood; blanks and dashes are None (printed empty), anything else is None too.
+
+    >>> parse_amount("1,234.50"), parse_amount("(12.00)"), parse_amount("１２．５"), parse_amount("-")
+    (Decimal('1234.50'), Decimal('-12.00'), Decimal('12.5'), None)
+    """
+    folded = squeeze(unicodedata.normalize("NFKC", text))
+    if folded in BLANKS:
+        return None
+    negative = False
+    if match := _PARENTHESISED.fullmatch(folded):
+        folded, negative = match.group(1), True
+    if not _AMOUNT.fullmatch(folded):
+        return None
+    try:
+        value = Decimal(folded.replace(",", "").replace("−", "-"))
+    except InvalidOperation:
+        return None
+    return -value if negative else value

@@ -1,0 +1,79 @@
+"""Read one source file into a BudgetDocument: detect its format, find its tables, its narrative and metadata."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from budgetgraph.errors import BudgetgraphError
+from budgetgraph.ingest import metadata
+from budgetgraph.ingest.narrative import narrative_figures
+from budgetgraph.ingest.performance import parse_performance
+from budgetgraph.ingest.tables import find_tables, parse_grid, parse_two_sided
+from budgetgraph.ingest.text import Line, decode, split_lines
+from budgetgraph.records import BudgetDocument, PerformancePlan, SourceFile, Table, TableKind
+
+SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/x-ole-storage"}
+
+
+def read_document(path: Path | str) -> BudgetDocument:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BudgetgraphError(f"cannot read the file: {error.strerror}", file=str(path)) from error
+    media_type = _sniff(data)
+    if media_type != "text/plain":
+        raise BudgetgraphError(f"{media_type} documents are not supported yet; give the text extracted from it", file=str(path))
+    source = SourceFile(str(path), path.name, hashlib.sha256(data).hexdigest(), media_type)
+    return parse_text_lines(split_lines(decode(data, str(path))), source)
+
+
+def _sniff(data: bytes) -> str:
+    """Format by content, not by extension."""
+    for magic, media_type in SIGNATURES.items():
+        if data.startswith(magic):
+            return media_type
+    return "text/plain"
+
+
+def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
+    file = source.name
+    blocks = find_tables(lines)
+    if not blocks:
+        raise BudgetgraphError(
+            "not a budget document: no template table found (a title such as 部门支出总体情况表 followed by 单位：万元)",
+            file=file,
+        )
+    tables: list[Table] = []
+    plan: PerformancePlan | None = None
+    for number, block in enumerate(blocks, start=1):
+        if block.kind is TableKind.PERFORMANCE_TARGETS:
+            table, plan = parse_performance(block, number, file)
+        elif block.kind is TableKind.FISCAL_GRANT_SUMMARY:
+            table = parse_two_sided(block, number, file)
+        else:
+            table = parse_grid(block, number, file)
+        tables.append(table)
+    title = metadata.document_title(lines)
+    units = metadata.budget_units(tables)
+    department, department_code = metadata.department(title, plan, units)
+    district = metadata.district([department, title], file)
+    first_table_line = blocks[0].title.number
+    return BudgetDocument(
+        source=source,
+        title=title,
+        department=department,
+        department_code=department_code,
+        province=district.province,
+        city=district.city,
+        district=district.name,
+        district_code=district.code,
+        fiscal_year=metadata.fiscal_year(title, file),
+        phase=metadata.phase(title),
+        amount_unit=metadata.amount_unit(tables),
+        budget_units=units,
+        tables=tuple(tables),
+        narrative=narrative_figures([ln for ln in lines if ln.number < first_table_line], file),
+        performance=plan,
+    )

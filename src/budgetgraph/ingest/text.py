@@ -1,0 +1,43 @@
+"""Plain text extracted from a PDF, tables as tab-separated lines: decoding and splitting into lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from budgetgraph.errors import BudgetgraphError
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based line of the file
+    cells: tuple[str, ...]  # tab-separated cells, stripped
+
+    @property
+    def text(self) -> str:
+        return "".join(self.cells)
+
+    @property
+    def filled(self) -> list[str]:
+        return [c for c in self.cells if c]
+
+
+def decode(data: bytes, file: str) -> str:
+    """Decode UTF-8, else GB18030 (a superset of GBK and GB2312); anything else is an error naming the file."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BudgetgraphError("the text is neither UTF-8 nor GB18030/GBK", file=file)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Every non-blank line with its number; cells keep their position so columns line up."""
+    lines = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        cells = tuple(cell.strip() for cell in raw.split("\t"))
+        if any(cells):
+            lines.append(Line(number, cells))
+    return lines

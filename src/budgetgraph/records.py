@@ -1,0 +1,201 @@
+"""Typed records passed between the pipeline's stages: what a budget document says, and where it says it.
+
+``ingest`` produces a :class:`BudgetDocument`; ``mapping`` turns it into RDF. Every amount is a ``Decimal`` in
+the unit the table was published in, and carries the :class:`Location` it was read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+
+class Phase(Enum):
+    """The budget phase a document reports (OpenBudgets.eu: approved, revised, executed)."""
+
+    BUDGET = "预算"
+    REVISED_BUDGET = "调整预算"
+    FINAL_ACCOUNTS = "决算"
+
+
+class TableKind(Enum):
+    """The Ministry of Finance template tables budgetgraph recognises; the value is the URI slug."""
+
+    EXPENDITURE_SUMMARY = "expenditure-summary"  # 部门支出总体情况表
+    FISCAL_GRANT_SUMMARY = "fiscal-grant-summary"  # 财政拨款收支总体情况表 (two-sided)
+    GENERAL_BUDGET_EXPENDITURE = "general-budget-expenditure"  # 一般公共预算支出情况表
+    THREE_PUBLIC = "three-public"  # 一般公共预算"三公"经费支出情况表
+    GOVERNMENT_FUND_EXPENDITURE = "government-fund-expenditure"  # 政府性基金预算支出情况表
+    STATE_CAPITAL_EXPENDITURE = "state-capital-expenditure"  # 国有资本经营预算支出情况表
+    PERFORMANCE_TARGETS = "performance-targets"  # 部门（单位）整体支出绩效目标申报审批表
+    OPERATING_COSTS = "operating-costs"  # 机关运行经费
+
+
+class RowRole(Enum):
+    """What a row stands for in its table; sums are checked between roles."""
+
+    TOTAL = "total"  # 合计 / 总计 of the whole table
+    UNIT_SUBTOTAL = "unit-subtotal"  # a budget unit's own total row
+    LINE = "line"  # a classified line (functional or economic code)
+    ITEM = "item"  # a named item without a code (三公 items, 收入 sources, 绩效 summary)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value was read: file, line of the file (or page), table, row and column."""
+
+    file: str
+    line: int
+    table: int | None = None
+    row: int | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    name: str
+    sha256: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class BudgetUnit:
+    """A 预算单位: code unique within its district's finance system."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One amount cell: ``amount`` is None when the cell is printed blank."""
+
+    column: str  # the column header path, nested headers joined by "/"
+    measure: str  # the measure slug the column stands for (ontology term)
+    amount: Decimal | None
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # 1-based within the table's body
+    label: str  # as printed, spaces inside words removed
+    role: RowRole
+    cells: tuple[Cell, ...]
+    line: int
+    function_code: str | None = None  # joined 类/款/项 code, e.g. 2010350
+    economic_code: str | None = None  # 部门预算支出经济分类, e.g. 30201
+    unit_code: str | None = None  # the budget unit the row belongs to
+    side: str | None = None  # 收入 or 支出 in two-sided tables
+    section: str | None = None  # a named part of a composite table (绩效表: 年度主要工作内容, 收入预算)
+    description: str | None = None  # free text printed with the row (a task's content and period)
+
+    def amount(self, measure: str) -> Decimal | None:
+        return next((c.amount for c in self.cells if c.measure == measure), None)
+
+
+@dataclass(frozen=True)
+class Table:
+    number: int  # order in the document, from 1
+    kind: TableKind
+    title: str
+    unit: str  # 万元, 元 or 千元, as published
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    line: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(c.amount is not None for r in self.rows for c in r.cells)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An indicator's target, parsed from its printed value; ``value`` is None for qualitative targets."""
+
+    text: str
+    comparator: str | None = None  # ≥ ≤ > < = ≈
+    value: Decimal | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A performance indicator: 一级 > 二级 > 三级 path and its target."""
+
+    level1: str
+    level2: str
+    name: str
+    target: Target
+    location: Location
+
+
+@dataclass(frozen=True)
+class Goal:
+    name: str
+    description: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class PerformancePlan:
+    """The 部门（单位）整体支出绩效目标表: who, what for, and the indicators; its amounts are rows of its table."""
+
+    table: int
+    unit_code: str | None
+    unit_name: str | None
+    goals: tuple[Goal, ...]
+    indicators: tuple[Indicator, ...]
+
+
+class FigureKind(Enum):
+    AMOUNT = "amount"  # a stated total, e.g. 收入总计 435.02 万元
+    SHARE = "share"  # 占 42.1%
+    CHANGE = "change"  # 增加 120.82 万元 against the previous year
+    GROWTH = "growth"  # 增长 38.4%
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    """A figure stated in the explanatory text, with the subject it refers to."""
+
+    kind: FigureKind
+    subject: str  # the measure or line the figure is about, e.g. "一般公共服务" or "基本支出"
+    value: Decimal
+    unit: str  # 万元 or %
+    text: str  # the sentence fragment that states it
+    location: Location
+    base: int | None = None  # index of the figure this one is relative to: a share's whole, a growth's change
+    part: int | None = None  # a share's part; a change's current amount
+    function_code: str | None = None  # the functional 类 an amount is about, when it names one
+
+    @property
+    def decimals(self) -> int:
+        exponent = self.value.as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+@dataclass(frozen=True)
+class BudgetDocument:
+    source: SourceFile
+    title: str
+    department: str
+    department_code: str | None
+    province: str | None
+    city: str | None
+    district: str
+    district_code: str
+    fiscal_year: int
+    phase: Phase
+    amount_unit: str
+    budget_units: tuple[BudgetUnit, ...]
+    tables: tuple[Table, ...]
+    narrative: tuple[NarrativeFigure, ...] = ()
+    performance: PerformancePlan | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def tables_of(self, kind: TableKind) -> list[Table]:
+        return [t for t in self.tables if t.kind is kind]

@@ -1,0 +1,75 @@
+"""The default store: an on-disk pyoxigraph (RocksDB) database.
+
+One process writes at a time (pyoxigraph's rule for on-disk stores), so the service and the CLI open it in
+turn, never together. Every document is its own named graph; the default graph of queries is the union of
+all graphs, so a researcher never has to name one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Union
+
+import pyoxigraph
+from rdflib import Graph, URIRef
+
+from budgetgraph.errors import BudgetgraphError
+
+QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, pyoxigraph.QueryTriples]
+
+
+class EmbeddedStore:
+    """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            self.engine = pyoxigraph.Store(str(path)) if path is not None else pyoxigraph.Store()
+        except OSError as error:
+            raise BudgetgraphError(f"cannot open the store: {error}", file=str(path)) from error
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        """Replace each named graph by the given triples, all graphs in one transaction.
+
+        A single SPARQL Update request is atomic in pyoxigraph: either every graph is replaced or the store is
+        left as it was. The triples are written in N-Triples, whose escaping makes any document text safe.
+        """
+        operations = []
+        for name, graph in graphs.items():
+            iri = _checked_iri(name)
+            operations.append(f"DROP SILENT GRAPH {iri}")
+            body = graph.serialize(format="nt")
+            if body.strip():
+                operations.append(f"INSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}")
+        self.engine.update(" ;\n".join(operations))
+
+    def drop_graphs(self, names: list[URIRef]) -> None:
+        """Remove the named graphs, all in one transaction."""
+        if names:
+            self.engine.update(" ;\n".join(f"DROP SILENT GRAPH {_checked_iri(n)}" for n in names))
+
+    def query(self, sparql: str, substitutions: Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs; variables are bound by ``substitutions``."""
+        bound = {pyoxigraph.Variable(k): v for k, v in (substitutions or {}).items()}
+        try:
+            return self.engine.query(sparql, use_default_graph_as_union=True, substitutions=bound or None)
+        except SyntaxError as error:
+            raise BudgetgraphError(f"invalid SPARQL query: {error}", place="query") from error
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.engine.named_graphs() if isinstance(g, pyoxigraph.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self.engine)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.engine.flush()
+
+
+def _checked_iri(name: URIRef) -> str:
+    text = str(name)
+    if any(c in text for c in '<>"{}|^`\\ ') or ":" not in text:
+        raise BudgetgraphError(f"not a usable graph name: {text!r}")
+    return f"<{text}>"
