@@ -119,7 +119,7 @@ def _indicators(lines: list[Line], file: str) -> tuple[Indicator, ...]:
                 level1 = folded
             elif folded in LEVEL2:
                 level2, level1 = folded, LEVEL2[folded]
-            elif not names or names[-1] != cell:
+            else:
                 names.append(cell)
         if len(names) >= 2 and level2:
             found.append(Indicator(level1, level2, names[-2], parse_target(names[-1]), Location(file, line.number)))

@@ -1,0 +1,167 @@
+"""The budgetgraph command: ingest, validate, export, query and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph
+
+from budgetgraph import config
+from budgetgraph.errors import BudgetgraphError
+from budgetgraph.pipeline import check, ingest
+from budgetgraph.store import EmbeddedStore
+
+EXPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+RESULT_FORMATS = {"csv": pyoxigraph.QueryResultsFormat.CSV, "json": pyoxigraph.QueryResultsFormat.JSON}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except BudgetgraphError as error:
+        print(f"budgetgraph: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budgetgraph", description="Publish public budget disclosures (部门预算/决算) as linked open data.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, run: object, *, store: bool = False, base: bool = False) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=run)
+        if store:
+            sub.add_argument("--store", type=Path, default=config.DEFAULT_STORE, help=f"store directory (default: {config.DEFAULT_STORE}, or $BUDGETGRAPH_STORE)")
+        if base:
+            sub.add_argument("--base", default=config.DEFAULT_BASE, help=f"base of minted URIs (default: {config.DEFAULT_BASE}, or $BUDGETGRAPH_BASE)")
+        return sub
+
+    sub = command("ingest", "Parse, map, validate and load documents (files or folders) into the store.", _ingest, store=True, base=True)
+    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sub = command("validate", "Print the SHACL validation report of documents, without loading them.", _validate, base=True)
+    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sub.add_argument("--format", choices=["table", "json", "turtle"], default="table")
+    sub = command("export", "Write a document's RDF to standard output.", _export, base=True)
+    sub.add_argument("path", type=Path, metavar="PATH")
+    sub.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="turtle")
+    sub = command("query", "Run a SPARQL query (text, or a .rq file) over the store.", _query, store=True)
+    sub.add_argument("query", metavar="QUERY")
+    sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sub = command("serve", "Serve the store: SPARQL endpoint at /sparql and a home page.", _serve, store=True, base=True)
+    sub.add_argument("--host", default="127.0.0.1")
+    sub.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def _documents(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        else:
+            yield path
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    store = EmbeddedStore(args.store)
+    failed = 0
+    for path in _documents(args.paths):
+        try:
+            outcome = ingest(path, store, args.base)
+        except BudgetgraphError as error:
+            failed += 1
+            print(f"budgetgraph: {error}", file=sys.stderr)
+            continue
+        doc, report = outcome.document, outcome.report
+        print(
+            f"{path}: {doc.department} {doc.fiscal_year} {doc.phase.value}, {len(doc.tables)} tables, "
+            f"{len(outcome.mapped.graph)} triples, {len(report.of_severity('Warning'))} warnings → {outcome.mapped.graph_name}"
+        )
+        for finding in report.findings:
+            print(f"  {finding.severity}: {finding.message}")
+    store.flush()
+    print(f"store {args.store}: {len(store)} quads in {len(store.graph_names())} graphs")
+    return 1 if failed else 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in _documents(args.paths):
+        try:
+            outcome = check(path, args.base)
+        except BudgetgraphError as error:
+            failed += 1
+            print(f"budgetgraph: {error}", file=sys.stderr)
+            continue
+        report = outcome.report
+        if args.format == "json":
+            print(json.dumps({"file": str(path), **report.to_json()}, ensure_ascii=False, indent=2))
+        elif args.format == "turtle":
+            print(report.to_graph(outcome.mapped.dataset).serialize(format="turtle"))
+        else:
+            print(f"{path}: {'conforms' if report.conforms else 'does not conform'}, {len(report.findings)} findings")
+            print(report.to_text())
+        failed += 0 if report.conforms else 1
+    return 1 if failed else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    outcome = check(args.path, args.base)
+    graph = outcome.mapped.graph
+    sys.stdout.write(graph.serialize(format=EXPORT_FORMATS[args.format]))
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    text = Path(args.query).read_text(encoding="utf-8") if args.query.endswith(".rq") else args.query
+    if not args.store.exists():
+        raise BudgetgraphError("no store here: run 'budgetgraph ingest' first", file=str(args.store))
+    result = EmbeddedStore(args.store).query(text)
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        print("true" if bool(result) else "false")
+    elif isinstance(result, pyoxigraph.QueryTriples):
+        sys.stdout.write(result.serialize(format=pyoxigraph.RdfFormat.TURTLE).decode("utf-8"))
+    elif args.format in RESULT_FORMATS:
+        sys.stdout.write(result.serialize(format=RESULT_FORMATS[args.format]).decode("utf-8"))
+    else:
+        _print_table(result)
+    return 0
+
+
+def _print_table(solutions: pyoxigraph.QuerySolutions) -> None:
+    names = [v.value for v in solutions.variables]
+    rows = [[_plain(solution[name]) for name in names] for solution in solutions]
+    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+    print(line(names))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+
+
+def _plain(term: object) -> str:
+    return "" if term is None else str(getattr(term, "value", term))
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if "\u1100" <= c and (c <= "\u115f" or "\u2e80" <= c <= "\ua4cf" or "\uac00" <= c <= "\ud7a3" or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uff60" or "\uffe0" <= c <= "\uffe6") else 1 for c in text)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from budgetgraph.service import create_app
+
+    app = create_app(EmbeddedStore(args.store), base=args.base)
+    uvicorn.run(app, host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Code lists as SKOS concept schemes: functional classification per year (类 > 款 > 项), economic classification."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
+
+from budgetgraph.codelists import FUNCTIONAL_EDITION, Code, economic_codes, functional_codes
+from budgetgraph.mapping import uris
+from budgetgraph.mapping.uris import BG
+
+LEVELS = {3: BG["level-lei"], 5: BG["level-kuan"], 7: BG["level-xiang"]}
+
+
+def level_of(code: str) -> URIRef | None:
+    return LEVELS.get(len(code))
+
+
+def functional_scheme_graph(year: int) -> tuple[URIRef, Graph]:
+    """The 支出功能分类科目 scheme of ``year``, from the shipped edition (codes are stable across the years we
+    read; a change between editions will become a mapping between schemes)."""
+    scheme = uris.function_scheme(year)
+    graph = _scheme(scheme, f"{year}年支出功能分类科目", f"Functional classification of expenditure, {year}")
+    graph.add((scheme, BG.fiscalYear, Literal(str(year), datatype=XSD.gYear)))
+    graph.add((scheme, SKOS.note, Literal(f"Codes from the {FUNCTIONAL_EDITION} edition of 政府收支分类科目.", lang="en")))
+    _concepts(graph, scheme, functional_codes().values(), lambda c: uris.function_code(year, c))
+    return uris.codelist_graph(scheme), graph
+
+
+def economic_scheme_graph() -> tuple[URIRef, Graph]:
+    scheme = uris.economic_scheme()
+    graph = _scheme(scheme, "部门预算支出经济分类科目", "Economic classification of departmental budget expenditure")
+    _concepts(graph, scheme, economic_codes().values(), uris.economic_code)
+    return uris.codelist_graph(scheme), graph
+
+
+def _scheme(scheme: URIRef, zh: str, en: str) -> Graph:
+    graph = Graph()
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, SKOS.prefLabel, Literal(zh, lang="zh")))
+    graph.add((scheme, SKOS.prefLabel, Literal(en, lang="en")))
+    return graph
+
+
+def _concepts(graph: Graph, scheme: URIRef, codes: Iterable[Code], mint: Callable[[str], URIRef]) -> None:
+    for code in codes:
+        concept = mint(code.code)
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.inScheme, scheme))
+        graph.add((concept, SKOS.notation, Literal(code.code)))
+        graph.add((concept, SKOS.prefLabel, Literal(code.zh, lang="zh")))
+        graph.add((concept, SKOS.prefLabel, Literal(code.en, lang="en")))
+        if level := level_of(code.code):
+            graph.add((concept, BG.level, level))
+        if code.parent:
+            graph.add((concept, SKOS.broader, mint(code.parent)))
+        else:
+            graph.add((concept, SKOS.topConceptOf, scheme))

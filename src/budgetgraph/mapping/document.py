@@ -1,0 +1,240 @@
+"""Records → RDF: a Data Cube dataset per document, one observation per table row, with provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+
+from budgetgraph.ingest.performance import LEVEL2
+from budgetgraph.mapping import uris
+from budgetgraph.mapping.codelists import economic_scheme_graph, functional_scheme_graph, level_of
+from budgetgraph.mapping.uris import BG, Minter
+from budgetgraph.records import BudgetDocument, FigureKind, NarrativeFigure, PerformancePlan, Row, Table, TableKind
+
+QB = Namespace("http://purl.org/linked-data/cube#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+FUNDS = {
+    TableKind.GENERAL_BUDGET_EXPENDITURE: "fund-general-budget",
+    TableKind.THREE_PUBLIC: "fund-general-budget",
+    TableKind.GOVERNMENT_FUND_EXPENDITURE: "fund-government-fund",
+    TableKind.STATE_CAPITAL_EXPENDITURE: "fund-state-capital",
+}
+INDICATOR_CATEGORIES = {
+    "产出指标": "output", "效益指标": "outcome", "满意度指标": "satisfaction",
+    "数量指标": "quantity", "质量指标": "quality", "质量目标": "quality", "时效指标": "timeliness", "成本指标": "cost",
+    "经济效益": "economic", "经济效益指标": "economic", "社会效益": "social", "社会效益指标": "social",
+    "生态效益": "ecological", "生态效益指标": "ecological", "可持续影响指标": "sustainability",
+    "可持续发展影响指标": "sustainability", "服务对象满意度指标": "service-satisfaction",
+}
+assert set(LEVEL2) <= set(INDICATOR_CATEGORIES), "every 二级 category the parser knows has a concept"
+
+
+@dataclass(frozen=True)
+class MappedDocument:
+    """The RDF of one document: its own graph, and the shared graphs (entities, code lists) it refers to."""
+
+    dataset: URIRef
+    graph_name: URIRef
+    graph: Graph
+    shared: dict[URIRef, Graph] = field(default_factory=dict)
+
+    def all_graphs(self) -> dict[URIRef, Graph]:
+        return {self.graph_name: self.graph, **self.shared}
+
+    def union(self) -> Graph:
+        union = Graph()
+        for graph in self.all_graphs().values():
+            union += graph
+        return union
+
+
+def map_document(doc: BudgetDocument, base: str) -> MappedDocument:
+    return _Mapper(doc, Minter(base)).run()
+
+
+def _decimal(value: object) -> Literal:
+    return Literal(str(value), datatype=XSD.decimal)
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+class _Mapper:
+    def __init__(self, doc: BudgetDocument, mint: Minter) -> None:
+        self.doc, self.mint = doc, mint
+        self.g = Graph()
+        self.g.bind("bg", BG)
+        self.g.bind("qb", QB)
+        self.dataset = mint.dataset(doc)
+        self.year = Literal(str(doc.fiscal_year), datatype=XSD.gYear)
+        self.phase = BG["phase-" + uris.PHASE_SLUGS[doc.phase]]
+        self.district = mint.district(doc.district_code)
+        self.department = mint.department(doc.district_code, uris.department_key(doc))
+
+    def run(self) -> MappedDocument:
+        self._dataset()
+        for table in self.doc.tables:
+            self._table(table)
+        self._narrative()
+        if self.doc.performance:
+            self._performance(self.doc.performance)
+        shared = self._entities()
+        for name, graph in (functional_scheme_graph(self.doc.fiscal_year), economic_scheme_graph()):
+            shared[name] = graph
+        return MappedDocument(self.dataset, self.mint.graph(self.doc), self.g, shared)
+
+    def _dataset(self) -> None:
+        doc, g, ds = self.doc, self.g, self.dataset
+        source = self.mint.document(doc.source.sha256)
+        g.add((ds, RDF.type, BG.BudgetDataset))
+        g.add((ds, RDF.type, QB.DataSet))
+        g.add((ds, DCTERMS.title, Literal(doc.title, lang="zh")))
+        g.add((ds, BG.fiscalYear, self.year))
+        g.add((ds, BG.phase, self.phase))
+        g.add((ds, BG.department, self.department))
+        g.add((ds, DCTERMS.spatial, self.district))
+        g.add((ds, BG.unit, Literal(doc.amount_unit)))
+        g.add((ds, BG.sourceDocument, source))
+        g.add((ds, PROV.wasDerivedFrom, source))
+        g.add((source, RDF.type, BG.SourceDocument))
+        g.add((source, BG.fileName, Literal(doc.source.name)))
+        g.add((source, BG.sha256, Literal(doc.source.sha256)))
+        g.add((source, BG.mediaType, Literal(doc.source.media_type)))
+
+    def _table(self, table: Table) -> None:
+        g = self.g
+        node = URIRef(f"{self.dataset}/table/{table.number}")
+        g.add((node, RDF.type, BG.Table))
+        g.add((node, DCTERMS.isPartOf, self.dataset))
+        g.add((node, DCTERMS.title, Literal(table.title, lang="zh")))
+        g.add((node, BG.tableKind, BG["table-" + table.kind.value]))
+        g.add((node, BG.tableNumber, _int(table.number)))
+        g.add((node, BG.unit, Literal(table.unit)))
+        g.add((node, BG.isEmpty, Literal(table.is_empty)))
+        g.add((node, BG.sourceLine, _int(table.line)))
+        g.add((node, PROV.wasDerivedFrom, self.mint.document(self.doc.source.sha256)))
+        columns = {(c.column, c.measure) for row in table.rows for c in row.cells}
+        for position, (header, measure) in enumerate(sorted(columns), start=1):
+            column = URIRef(f"{node}/column/{position}")
+            g.add((node, BG.column, column))
+            g.add((column, RDF.type, BG.ColumnSpec))
+            g.add((column, BG.columnHeader, Literal(header)))
+            g.add((column, BG.measure, BG[measure]))
+        for row in table.rows:
+            if any(c.amount is not None for c in row.cells):
+                self._observation(node, table, row)
+
+    def _observation(self, table_node: URIRef, table: Table, row: Row) -> None:
+        g = self.g
+        suffix = {"收入": "/income", "支出": "/expenditure"}.get(row.side or "", "")
+        obs = URIRef(f"{table_node}/row/{row.number}{suffix}")
+        g.add((obs, RDF.type, QB.Observation))
+        g.add((obs, RDF.type, BG.BudgetObservation))
+        g.add((obs, QB.dataSet, self.dataset))
+        g.add((obs, BG.table, table_node))
+        g.add((obs, BG.rowNumber, _int(row.number)))
+        g.add((obs, BG.rowRole, BG["role-" + row.role.value]))
+        g.add((obs, RDFS.label, Literal(row.label, lang="zh")))
+        g.add((obs, BG.fiscalYear, self.year))
+        g.add((obs, BG.phase, self.phase))
+        g.add((obs, BG.fund, BG[FUNDS.get(table.kind, "fund-all")]))
+        g.add((obs, BG.unit, Literal(table.unit)))
+        g.add((obs, BG.sourceLine, _int(row.line)))
+        g.add((obs, PROV.wasDerivedFrom, table_node))
+        if row.side:
+            g.add((obs, BG.side, Literal(row.side)))
+        if row.description:
+            g.add((obs, BG.description, Literal(row.description, lang="zh")))
+        if row.function_code:
+            g.add((obs, BG.functionalClass, uris.function_code(self.doc.fiscal_year, row.function_code)))
+        if row.economic_code:
+            g.add((obs, BG.economicClass, uris.economic_code(row.economic_code)))
+        if level := level_of(row.function_code or row.economic_code or ""):
+            g.add((obs, BG.level, level))
+        if row.unit_code:
+            g.add((obs, BG.budgetUnit, self.mint.unit(self.doc.district_code, row.unit_code)))
+        for cell in row.cells:
+            if cell.amount is not None:
+                g.add((obs, BG[cell.measure], _decimal(cell.amount)))
+
+    def _narrative(self) -> None:
+        g = self.g
+        def node(index: int) -> URIRef:
+            return URIRef(f"{self.dataset}/figure/{index + 1}")
+        for index, figure in enumerate(self.doc.narrative):
+            fig = node(index)
+            g.add((fig, RDF.type, BG.NarrativeFigure))
+            g.add((fig, BG.dataset, self.dataset))
+            g.add((fig, BG.figureKind, BG["figure-" + figure.kind.value]))
+            g.add((fig, BG.subject, Literal(figure.subject, lang="zh")))
+            g.add((fig, BG.value, _decimal(figure.value)))
+            g.add((fig, BG.decimals, _int(figure.decimals)))
+            g.add((fig, BG.unit, Literal(figure.unit)))
+            g.add((fig, BG.statedText, Literal(figure.text, lang="zh")))
+            g.add((fig, BG.sourceLine, _int(figure.location.line)))
+            if figure.function_code:
+                g.add((fig, BG.functionalClass, uris.function_code(self.doc.fiscal_year, figure.function_code)))
+            self._figure_links(fig, figure, node)
+
+    def _figure_links(self, fig: URIRef, figure: NarrativeFigure, node: object) -> None:
+        link = {FigureKind.SHARE: BG.shareOf, FigureKind.GROWTH: BG.changeFigure}.get(figure.kind)
+        if figure.base is not None and link is not None:
+            self.g.add((fig, link, node(figure.base)))  # type: ignore[operator]
+        if figure.part is not None:
+            self.g.add((fig, BG.part, node(figure.part)))  # type: ignore[operator]
+
+    def _performance(self, plan: PerformancePlan) -> None:
+        g = self.g
+        for number, goal in enumerate(plan.goals, start=1):
+            node = URIRef(f"{self.dataset}/goal/{number}")
+            g.add((node, RDF.type, BG.PerformanceGoal))
+            g.add((node, BG.dataset, self.dataset))
+            g.add((node, RDFS.label, Literal(goal.name, lang="zh")))
+            g.add((node, BG.description, Literal(goal.description, lang="zh")))
+            g.add((node, BG.sourceLine, _int(goal.location.line)))
+        for number, indicator in enumerate(plan.indicators, start=1):
+            node = URIRef(f"{self.dataset}/indicator/{number}")
+            target = indicator.target
+            g.add((node, RDF.type, BG.PerformanceIndicator))
+            g.add((node, BG.dataset, self.dataset))
+            g.add((node, BG.table, URIRef(f"{self.dataset}/table/{plan.table}")))
+            g.add((node, RDFS.label, Literal(indicator.name, lang="zh")))
+            g.add((node, BG.indicatorLevel1, BG["indicator-" + INDICATOR_CATEGORIES[indicator.level1]]))
+            g.add((node, BG.indicatorLevel2, BG["indicator-" + INDICATOR_CATEGORIES[indicator.level2]]))
+            g.add((node, BG.targetText, Literal(target.text, lang="zh")))
+            g.add((node, BG.sourceLine, _int(indicator.location.line)))
+            if target.value is not None:
+                g.add((node, BG.comparator, Literal(target.comparator)))
+                g.add((node, BG.targetValue, _decimal(target.value)))
+            if target.unit:
+                g.add((node, BG.targetUnit, Literal(target.unit)))
+
+    def _entities(self) -> dict[URIRef, Graph]:
+        doc, mint = self.doc, self.mint
+        district = Graph()
+        district.add((self.district, RDF.type, BG.District))
+        district.add((self.district, SKOS.notation, Literal(doc.district_code)))
+        district.add((self.district, SKOS.prefLabel, Literal(f"{doc.city or ''}{doc.district}", lang="zh")))
+        district.add((self.district, RDFS.label, Literal(f"{doc.province or ''}{doc.city or ''}{doc.district}", lang="zh")))
+        department = Graph()
+        department.add((self.department, RDF.type, BG.Department))
+        department.add((self.department, RDF.type, ORG.Organization))
+        department.add((self.department, SKOS.prefLabel, Literal(doc.department, lang="zh")))
+        department.add((self.department, BG.district, self.district))
+        if doc.department_code:
+            department.add((self.department, ORG.identifier, Literal(doc.department_code)))
+        graphs = {mint.entity_graph(self.district): district, mint.entity_graph(self.department): department}
+        for unit in doc.budget_units:
+            node = mint.unit(doc.district_code, unit.code)
+            graph = Graph()
+            graph.add((node, RDF.type, BG.BudgetUnit))
+            graph.add((node, RDF.type, ORG.OrganizationalUnit))
+            graph.add((node, SKOS.prefLabel, Literal(unit.name, lang="zh")))
+            graph.add((node, ORG.identifier, Literal(unit.code)))
+            graph.add((node, ORG.unitOf, self.department))
+            graph.add((node, BG.district, self.district))
+            graphs[mint.entity_graph(node)] = graph
+        return graphs

@@ -1,0 +1,62 @@
+"""A validation report: findings as data, rendered as a SHACL results graph, JSON or a readable table."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from rdflib import DCTERMS, RDF, SH, BNode, Graph, Literal, URIRef
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    focus: str
+    severity: str  # Violation, Warning or Info
+    shape: str
+    message: str
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    findings: tuple[Finding, ...]
+
+    @property
+    def conforms(self) -> bool:
+        """Structure holds; warnings about the source's own figures do not stop a load."""
+        return not any(f.severity == "Violation" for f in self.findings)
+
+    def of_severity(self, severity: str) -> list[Finding]:
+        return [f for f in self.findings if f.severity == severity]
+
+    def to_graph(self, subject: URIRef | None = None) -> Graph:
+        graph = Graph()
+        graph.bind("sh", SH)
+        report = BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms)))
+        if subject is not None:
+            graph.add((report, DCTERMS.subject, subject))
+        severities = {v: k for k, v in SEVERITIES.items()}
+        for finding in self.findings:
+            result = BNode()
+            graph.add((report, SH.result, result))
+            graph.add((result, RDF.type, SH.ValidationResult))
+            graph.add((result, SH.focusNode, URIRef(finding.focus)))
+            graph.add((result, SH.resultSeverity, severities[finding.severity]))
+            graph.add((result, SH.sourceShape, URIRef(finding.shape)))
+            graph.add((result, SH.resultMessage, Literal(finding.message)))
+            if finding.path:
+                graph.add((result, SH.resultPath, URIRef(finding.path)))
+        return graph
+
+    def to_json(self) -> dict[str, object]:
+        return {"conforms": self.conforms, "findings": [asdict(f) for f in self.findings]}
+
+    def to_text(self) -> str:
+        if not self.findings:
+            return "conforms: no findings"
+        width = max(len(f.severity) for f in self.findings)
+        lines = [f"{f.severity:<{width}}  {f.message}" for f in self.findings]
+        return "\n".join(lines)

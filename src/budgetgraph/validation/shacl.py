@@ -1,0 +1,145 @@
+"""Run ``shapes/``: the core shapes through pySHACL, each SHACL-SPARQL constraint set-at-a-time in pyoxigraph.
+
+pySHACL evaluates a SPARQL constraint once per focus node in Python, seconds per document; the same SELECT run
+once over the whole document in pyoxigraph takes milliseconds. The shapes stay the single source of truth:
+this module reads each constraint's query, severity and message from them, and pySHACL remains the reference
+(``validate_with_pyshacl``), which the tests compare against.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import pyoxigraph
+import pyshacl
+from rdflib import RDF, SH, Graph, URIRef
+from rdflib.term import Node
+
+from budgetgraph.mapping import MappedDocument
+from budgetgraph.resources import resource
+from budgetgraph.validation.report import SEVERITIES, Finding, ValidationReport
+
+MESSAGE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    shape: str
+    severity: str
+    message: str
+    query: str  # with $this rewritten to ?this, prefixes prepended
+
+
+@cache
+def ontology() -> Graph:
+    return Graph().parse(resource("ontology", "budgetgraph.ttl"))
+
+
+@cache
+def shapes_graph() -> Graph:
+    graph = Graph()
+    for path in sorted(resource("shapes").glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+@cache
+def core_shapes() -> Graph:
+    """The shapes without their SPARQL constraints, which run in the store instead."""
+    graph = Graph()
+    graph += shapes_graph()
+    for shape in set(graph.subjects(SH.sparql, None)):
+        graph.remove((shape, None, None))
+    return graph
+
+
+@cache
+def sparql_constraints() -> tuple[SparqlConstraint, ...]:
+    graph = shapes_graph()
+    found = []
+    for shape, constraint in graph.subject_objects(SH.sparql):
+        severity = SEVERITIES[graph.value(shape, SH.severity, default=SH.Violation)]  # type: ignore[index]
+        prefixes = "".join(
+            f"PREFIX {graph.value(d, SH.prefix)}: <{graph.value(d, SH.namespace)}>\n"
+            for declaring in graph.objects(constraint, SH.prefixes)
+            for d in graph.objects(declaring, SH.declare)
+        )
+        select = str(graph.value(constraint, SH.select)).replace("$this", "?this")
+        found.append(SparqlConstraint(str(shape), severity, str(graph.value(constraint, SH.message)), prefixes + select))
+    return tuple(sorted(found, key=lambda c: c.shape))
+
+
+def data_graph(mapped: MappedDocument) -> Graph:
+    data = mapped.union()
+    data += ontology()
+    return data
+
+
+def validate(mapped: MappedDocument) -> ValidationReport:
+    data = data_graph(mapped)
+    return ValidationReport(tuple(_core_findings(data, core_shapes()) + _sparql_findings(data)))
+
+
+def validate_with_pyshacl(mapped: MappedDocument) -> ValidationReport:
+    """The reference: every shape, SPARQL constraints included, evaluated by pySHACL alone (slow)."""
+    return ValidationReport(tuple(_core_findings(data_graph(mapped), shapes_graph())))
+
+
+def _core_findings(data: Graph, shapes: Graph) -> list[Finding]:
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True)
+    assert isinstance(results, Graph)
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        path = results.value(result, SH.resultPath)
+        findings.append(
+            Finding(
+                focus=str(results.value(result, SH.focusNode)),
+                severity=SEVERITIES[results.value(result, SH.resultSeverity)],  # type: ignore[index]
+                shape=_shape_name(results, result),
+                message=str(results.value(result, SH.resultMessage)),
+                path=str(path) if isinstance(path, URIRef) else None,
+            )
+        )
+    return sorted(findings, key=_order)
+
+
+def _shape_name(results: Graph, result: Node) -> str:
+    """A property shape is a blank node; name the node shape that holds it, as the SPARQL findings do."""
+    shape = results.value(result, SH.sourceShape)
+    if isinstance(shape, URIRef):
+        return str(shape)
+    holder = shapes_graph().value(predicate=SH.property, object=shape)
+    return str(holder) if holder is not None else str(shape)
+
+
+def _sparql_findings(data: Graph) -> list[Finding]:
+    store = pyoxigraph.Store()
+    store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    findings = []
+    for constraint in sparql_constraints():
+        for solution in store.query(constraint.query):  # type: ignore[union-attr]
+            findings.append(
+                Finding(
+                    focus=solution["this"].value,  # type: ignore[index,union-attr]
+                    severity=constraint.severity,
+                    shape=constraint.shape,
+                    message=_fill(constraint.message, lambda name: solution[name]),  # type: ignore[index]
+                )
+            )
+    return sorted(findings, key=_order)
+
+
+def _fill(template: str, lookup: Callable[[str], pyoxigraph.NamedNode | pyoxigraph.Literal | None]) -> str:
+    """SHACL-SPARQL message templates: {?var} is replaced by the solution's value of var."""
+    def value(match: re.Match[str]) -> str:
+        term = lookup(match.group(1))
+        return term.value if term is not None else match.group(0)
+    return MESSAGE_VARIABLE.sub(value, template)
+
+
+def _order(finding: Finding) -> tuple[str, str, str]:
+    return (finding.shape, finding.focus, finding.message)
+
