@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph
+from rdflib import URIRef
 
 from budgetgraph import config
 from budgetgraph.errors import BudgetgraphError
@@ -101,7 +102,7 @@ def _validate(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps({"file": str(path), **report.to_json()}, ensure_ascii=False, indent=2))
         elif args.format == "turtle":
-            print(report.to_graph(outcome.mapped.dataset).serialize(format="turtle"))
+            print(report.to_graph(URIRef(f"{outcome.mapped.dataset}/report"), outcome.mapped.dataset).serialize(format="turtle"))
         else:
             print(f"{path}: {'conforms' if report.conforms else 'does not conform'}, {len(report.findings)} findings")
             print(report.to_text())

@@ -44,7 +44,7 @@ def ingest(path: Path | str, store: EmbeddedStore, base: str) -> Outcome:
     report_graph = Minter(base).report_graph(outcome.document)
     graphs: dict[URIRef, Graph] = {
         **outcome.mapped.all_graphs(),
-        report_graph: outcome.report.to_graph(outcome.mapped.dataset),
+        report_graph: outcome.report.to_graph(URIRef(f"{outcome.mapped.dataset}/report"), outcome.mapped.dataset),
         ONTOLOGY_GRAPH: ontology(),
     }
     store.replace_graphs(graphs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from rdflib import DCTERMS, RDF, SH, BNode, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, SH, Graph, Literal, URIRef
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -30,17 +30,16 @@ class ValidationReport:
     def of_severity(self, severity: str) -> list[Finding]:
         return [f for f in self.findings if f.severity == severity]
 
-    def to_graph(self, subject: URIRef | None = None) -> Graph:
+    def to_graph(self, report: URIRef, subject: URIRef) -> Graph:
+        """The report as SHACL results; results are named after the report so a reload mints the same IRIs."""
         graph = Graph()
         graph.bind("sh", SH)
-        report = BNode()
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(self.conforms)))
-        if subject is not None:
-            graph.add((report, DCTERMS.subject, subject))
+        graph.add((report, DCTERMS.subject, subject))
         severities = {v: k for k, v in SEVERITIES.items()}
-        for finding in self.findings:
-            result = BNode()
+        for number, finding in enumerate(self.findings, start=1):
+            result = URIRef(f"{report}#result-{number}")
             graph.add((report, SH.result, result))
             graph.add((result, RDF.type, SH.ValidationResult))
             graph.add((result, SH.focusNode, URIRef(finding.focus)))

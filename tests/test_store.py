@@ -1,0 +1,77 @@
+"""Loads are atomic per document: re-ingest replaces, bad input changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from budgetgraph.errors import BudgetgraphError
+from budgetgraph.pipeline import ingest
+from budgetgraph.store import EmbeddedStore
+from conftest import BASE, SEED
+
+
+def _quads(store: EmbeddedStore) -> set[str]:
+    return {str(q) for q in store.engine}
+
+
+def test_reingest_replaces_never_duplicates(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    ingest(SEED, store, BASE)
+    first = _quads(store)
+    ingest(SEED, store, BASE)
+    assert len(store) == len(first) > 3000
+    assert _quads(store) == first
+
+
+def test_store_is_on_disk_and_survives_reopening(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    ingest(SEED, store, BASE)
+    count = len(store)
+    store.flush()
+    del store
+    assert len(EmbeddedStore(tmp_path / "store")) == count
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("notes.txt", "会议纪要\n今天讨论了办公室的搬迁安排。\n".encode(), "not a budget document"),
+        ("broken.txt", b"\xff\xfe\x00garbage\x81\x00\xff", "neither UTF-8 nor GB18030"),
+        ("scan.pdf", b"%PDF-1.4\n%binary", "application/pdf documents are not supported yet"),
+    ],
+)
+def test_bad_input_names_the_file_and_leaves_the_store_unchanged(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    ingest(SEED, store, BASE)
+    before = _quads(store)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with pytest.raises(BudgetgraphError) as raised:
+        ingest(bad, store, BASE)
+    assert name in str(raised.value) and expected in str(raised.value)
+    assert _quads(store) == before
+
+
+def test_a_non_amount_in_an_amount_column_names_the_line(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("\t307.06\t95.68", "\t307.06\t九五", 1)
+    bad = tmp_path / "typo.txt"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(BudgetgraphError) as raised:
+        ingest(bad, EmbeddedStore(), BASE)
+    line = 1 + text.splitlines().index(next(l for l in text.splitlines() if "九五" in l))
+    assert "typo.txt" in str(raised.value) and f"line {line}" in str(raised.value) and "'九五'" in str(raised.value)
+
+
+def test_gb18030_text_reads_like_utf8(tmp_path: Path, seed) -> None:  # type: ignore[no-untyped-def]
+    gbk = tmp_path / "seed-gbk.txt"
+    gbk.write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
+    store = EmbeddedStore()
+    outcome = ingest(gbk, store, BASE)
+    assert outcome.document.tables == tuple(
+        type(t)(t.number, t.kind, t.title, t.unit, t.columns, tuple(
+            type(r)(**{**r.__dict__, "cells": tuple(type(c)(**{**c.__dict__, "location": type(c.location)(**{**c.location.__dict__, "file": "seed-gbk.txt"})}) for c in r.cells)})
+            for r in t.rows), t.line)
+        for t in seed.tables
+    )
