@@ -85,12 +85,14 @@ def _evaluate(store: EmbeddedStore, query: str, wanted: str | None, accept: str)
     """Query and serialise in one thread: pyoxigraph's lazy results must not cross threads. Evaluation errors
     (an unknown SERVICE, say) surface while serialising."""
     result = store.query(query)
-    formats = GRAPH_FORMATS if isinstance(result, pyoxigraph.QueryTriples) else RESULT_FORMATS
-    media_type, fmt = _negotiate(formats, wanted, accept)
     try:
+        formats = GRAPH_FORMATS if isinstance(result, pyoxigraph.QueryTriples) else RESULT_FORMATS
+        media_type, fmt = _negotiate(formats, wanted, accept)
         return media_type, result.serialize(format=fmt)  # type: ignore[arg-type]
     except (OSError, RuntimeError, ValueError) as error:
         raise BudgetgraphError(f"query failed: {error}") from error
+    finally:
+        del result  # not left to a traceback that another thread would free
 
 
 def _negotiate(formats: dict[str, tuple[str, object]], wanted: str | None, accept: str) -> tuple[str, pyoxigraph.QueryResultsFormat | pyoxigraph.RdfFormat]:
