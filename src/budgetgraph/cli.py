@@ -121,7 +121,7 @@ def _query(args: argparse.Namespace) -> int:
     text = Path(args.query).read_text(encoding="utf-8") if args.query.endswith(".rq") else args.query
     if not args.store.exists():
         raise BudgetgraphError("no store here: run 'budgetgraph ingest' first", file=str(args.store))
-    result = EmbeddedStore(args.store).query(text)
+    result = EmbeddedStore(args.store, read_only=True).query(text)
     if isinstance(result, pyoxigraph.QueryBoolean):
         print("true" if bool(result) else "false")
     elif isinstance(result, pyoxigraph.QueryTriples):

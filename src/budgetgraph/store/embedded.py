@@ -22,10 +22,17 @@ QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, pyoxigra
 class EmbeddedStore:
     """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        """``read_only`` opens an on-disk store beside the process that holds it (a running ``serve``): reads
+        see the store as it was when opened."""
         self.path = Path(path) if path is not None else None
         try:
-            self.engine = pyoxigraph.Store(str(path)) if path is not None else pyoxigraph.Store()
+            if path is None:
+                self.engine = pyoxigraph.Store()
+            elif read_only:
+                self.engine = pyoxigraph.Store.read_only(str(path))
+            else:
+                self.engine = pyoxigraph.Store(str(path))
         except OSError as error:
             raise BudgetgraphError(f"cannot open the store: {error}", file=str(path)) from error
 

@@ -1,0 +1,66 @@
+"""The command line as a user runs it: ingest, query, validate, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Graph
+
+from conftest import ROOT, SEED
+
+CLASS_QUERY = ROOT / "queries" / "general-budget-by-class.rq"
+
+
+def budgetgraph(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "budgetgraph.cli", *args], capture_output=True, text=True, check=check)
+
+
+def test_ingest_then_query_answers_the_class_totals(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    ingested = budgetgraph("ingest", str(SEED), "--store", store)
+    assert "8 tables" in ingested.stdout and "5 warnings" in ingested.stdout
+    answer = budgetgraph("query", str(CLASS_QUERY), "--store", store, "--format", "csv").stdout
+    rows = [(r["code"], Decimal(r["amount"]), r["unit"]) for r in csv.DictReader(io.StringIO(answer))]
+    assert rows == [
+        ("201", Decimal("394.40"), "万元"),
+        ("208", Decimal("16.99"), "万元"),
+        ("210", Decimal("12.60"), "万元"),
+        ("221", Decimal("11.03"), "万元"),
+        ("", Decimal("435.02"), "万元"),
+    ]
+    table = budgetgraph("query", str(CLASS_QUERY), "--store", store).stdout
+    assert "435.02" in table and "一般公共服务支出" in table
+
+
+def test_a_failed_document_keeps_the_batch_going_and_exits_non_zero(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_text("这不是预算文件\n", encoding="utf-8")
+    result = budgetgraph("ingest", str(junk), str(SEED), "--store", str(tmp_path / "store"), check=False)
+    assert result.returncode == 1
+    assert "junk.txt" in result.stderr and "not a budget document" in result.stderr
+    assert "luoyang-xigong-zhengshuju-2021-budget.txt" in result.stdout
+
+
+def test_validate_reports_without_loading(tmp_path: Path) -> None:
+    report = json.loads(budgetgraph("validate", str(SEED), "--format", "json").stdout)
+    assert report["conforms"] is True
+    assert len(report["findings"]) == 5
+    turtle = budgetgraph("validate", str(SEED), "--format", "turtle").stdout
+    assert len(Graph().parse(data=turtle, format="turtle")) > 20
+
+
+def test_export_formats_parse() -> None:
+    for fmt, rdflib_format in (("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        out = budgetgraph("export", str(SEED), "--format", fmt).stdout
+        assert len(Graph().parse(data=out, format=rdflib_format)) > 2000
+
+
+def test_query_on_a_missing_store_says_so(tmp_path: Path) -> None:
+    result = budgetgraph("query", "ASK {}", "--store", str(tmp_path / "none"), check=False)
+    assert result.returncode == 1 and "run 'budgetgraph ingest' first" in result.stderr
