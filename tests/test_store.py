@@ -12,6 +12,19 @@ from budgetgraph.store import EmbeddedStore
 from conftest import BASE, SEED
 
 
+def blank_pdf(pages: int) -> bytes:
+    """A valid PDF whose pages carry no text, as a scan without OCR has."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{' '.join(f'{3 + i} 0 R' for i in range(pages))}] /Count {pages} >>"]
+    objects += ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
 def _quads(store: EmbeddedStore) -> set[str]:
     return {str(q) for q in store.engine}
 
@@ -39,7 +52,9 @@ def test_store_is_on_disk_and_survives_reopening(tmp_path: Path) -> None:
     [
         ("notes.txt", "会议纪要\n今天讨论了办公室的搬迁安排。\n".encode(), "not a budget document"),
         ("broken.txt", b"\xff\xfe\x00garbage\x81\x00\xff", "neither UTF-8 nor GB18030"),
-        ("scan.pdf", b"%PDF-1.4\n%binary", "application/pdf documents are not supported yet"),
+        ("truncated.pdf", b"%PDF-1.4\n%binary", "not a readable PDF"),
+        ("scan.pdf", blank_pdf(pages=2), "no text layer on any of its 2 pages"),
+        ("sheet.xlsx", b"PK\x03\x04 zipped", "application/zip documents are not supported yet"),
     ],
 )
 def test_bad_input_names_the_file_and_leaves_the_store_unchanged(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
@@ -75,3 +90,18 @@ def test_gb18030_text_reads_like_utf8(tmp_path: Path, seed) -> None:  # type: ig
             for r in t.rows), t.line)
         for t in seed.tables
     )
+
+
+def test_an_unreadable_table_is_reported_and_the_rest_loads(tmp_path: Path) -> None:
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("类\t款\t项") and "工资福利支出" in line)
+    lines[header] = lines[header].replace("工资福利支出", "神秘支出", 1)
+    odd = tmp_path / "odd-header.txt"
+    odd.write_text("\n".join(lines), encoding="utf-8")
+    store = EmbeddedStore()
+    outcome = ingest(odd, store, BASE)
+    assert len(outcome.document.tables) == 7 and len(outcome.document.unread) == 1
+    assert [f.message for f in outcome.report.findings if f.shape.endswith("UnreadTableShape")] == [
+        f"2021年部门支出总体情况表 (line {header + 1}) was recognised but not read: unknown column header '基本支出/神秘支出' in 2021年部门支出总体情况表"
+    ]
+    assert bool(store.query("ASK { ?t <https://w3id.org/budgetgraph/def#readError> ?why }"))

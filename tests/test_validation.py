@@ -85,7 +85,7 @@ def test_a_structural_violation_blocks_the_load(seed_rdf: MappedDocument) -> Non
 
 def test_store_engine_agrees_with_pyshacl_on_the_seed(seed_rdf: MappedDocument) -> None:
     """pySHACL, evaluating every shape itself, is the reference for the set-at-a-time SPARQL engine."""
-    assert len(sparql_constraints()) == 6
+    assert len(sparql_constraints()) == 7
     fast = validate(seed_rdf)
     reference = validate_with_pyshacl(seed_rdf)
     key = lambda f: (f.focus, f.severity, f.shape, f.message)  # noqa: E731

@@ -12,3 +12,8 @@ class BudgetgraphError(Exception):
         self.place = place
         where = ", ".join(part for part in (file, place) if part)
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnsupportedLayout(BudgetgraphError):
+    """A table recognised by its title whose layout budgetgraph cannot read yet: the table is reported as
+    unread and the rest of the document goes on. (A value that is not an amount, by contrast, stops the load.)"""

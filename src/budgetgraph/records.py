@@ -22,9 +22,12 @@ class Phase(Enum):
 class TableKind(Enum):
     """The Ministry of Finance template tables budgetgraph recognises; the value is the URI slug."""
 
-    EXPENDITURE_SUMMARY = "expenditure-summary"  # 部门支出总体情况表
+    INCOME_EXPENDITURE_SUMMARY = "income-expenditure-summary"  # 部门收支总表 / 财务收支预算总表 (two-sided)
+    INCOME_SUMMARY = "income-summary"  # 部门收入总表
+    EXPENDITURE_SUMMARY = "expenditure-summary"  # 部门支出总体情况表 / 支出预算总表
     FISCAL_GRANT_SUMMARY = "fiscal-grant-summary"  # 财政拨款收支总体情况表 (two-sided)
     GENERAL_BUDGET_EXPENDITURE = "general-budget-expenditure"  # 一般公共预算支出情况表
+    GENERAL_BUDGET_BASIC_EXPENDITURE = "general-budget-basic-expenditure"  # 一般公共预算基本支出表 (经济分类)
     THREE_PUBLIC = "three-public"  # 一般公共预算"三公"经费支出情况表
     GOVERNMENT_FUND_EXPENDITURE = "government-fund-expenditure"  # 政府性基金预算支出情况表
     STATE_CAPITAL_EXPENDITURE = "state-capital-expenditure"  # 国有资本经营预算支出情况表
@@ -43,13 +46,15 @@ class RowRole(Enum):
 
 @dataclass(frozen=True)
 class Location:
-    """Where a value was read: file, line of the file (or page), table, row and column."""
+    """Where a value was read: file, page (for paged formats), line (of the file, or of the page), table, row
+    and column."""
 
     file: str
     line: int
     table: int | None = None
     row: int | None = None
     column: str | None = None
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Row:
     role: RowRole
     cells: tuple[Cell, ...]
     line: int
+    page: int | None = None
     function_code: str | None = None  # joined 类/款/项 code, e.g. 2010350
     economic_code: str | None = None  # 部门预算支出经济分类, e.g. 30201
     unit_code: str | None = None  # the budget unit the row belongs to
@@ -106,10 +112,23 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
     line: int
+    page: int | None = None
+    notes: tuple[str, ...] = ()  # text printed under the table ("注：…故本表为空表")
 
     @property
     def is_empty(self) -> bool:
         return not any(c.amount is not None for r in self.rows for c in r.cells)
+
+
+@dataclass(frozen=True)
+class UnreadTable:
+    """A table recognised by its title whose body could not be read: reported, never silently dropped."""
+
+    number: int
+    kind: TableKind
+    title: str
+    place: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -184,6 +203,7 @@ class BudgetDocument:
     title: str
     department: str
     department_code: str | None
+    scope: str  # 部门 (a department with its units) or 单位 (one unit)
     province: str | None
     city: str | None
     district: str
@@ -195,7 +215,7 @@ class BudgetDocument:
     tables: tuple[Table, ...]
     narrative: tuple[NarrativeFigure, ...] = ()
     performance: PerformancePlan | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    unread: tuple[UnreadTable, ...] = field(default_factory=tuple)
 
     def tables_of(self, kind: TableKind) -> list[Table]:
         return [t for t in self.tables if t.kind is kind]

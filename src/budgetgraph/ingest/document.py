@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from budgetgraph.errors import BudgetgraphError
+from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest import metadata
 from budgetgraph.ingest.narrative import narrative_figures
+from budgetgraph.ingest.pdf import read_pdf
 from budgetgraph.ingest.performance import parse_performance
 from budgetgraph.ingest.tables import find_tables, parse_grid, parse_two_sided
 from budgetgraph.ingest.text import Line, decode, split_lines
-from budgetgraph.records import BudgetDocument, PerformancePlan, SourceFile, Table, TableKind
+from budgetgraph.records import BudgetDocument, PerformancePlan, SourceFile, Table, TableKind, UnreadTable
 
 SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/x-ole-storage"}
 
@@ -23,9 +24,11 @@ def read_document(path: Path | str) -> BudgetDocument:
     except OSError as error:
         raise BudgetgraphError(f"cannot read the file: {error.strerror}", file=str(path)) from error
     media_type = _sniff(data)
-    if media_type != "text/plain":
-        raise BudgetgraphError(f"{media_type} documents are not supported yet; give the text extracted from it", file=str(path))
     source = SourceFile(str(path), path.name, hashlib.sha256(data).hexdigest(), media_type)
+    if media_type == "application/pdf":
+        return parse_text_lines(read_pdf(data, path.name), source)
+    if media_type != "text/plain":
+        raise BudgetgraphError(f"{media_type} documents are not supported yet", file=str(path))
     return parse_text_lines(split_lines(decode(data, str(path))), source)
 
 
@@ -46,18 +49,23 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
             file=file,
         )
     tables: list[Table] = []
+    unread: list[UnreadTable] = []
     plan: PerformancePlan | None = None
     for number, block in enumerate(blocks, start=1):
-        if block.kind is TableKind.PERFORMANCE_TARGETS:
-            table, plan = parse_performance(block, number, file)
-        elif block.kind is TableKind.FISCAL_GRANT_SUMMARY:
-            table = parse_two_sided(block, number, file)
-        else:
-            table = parse_grid(block, number, file)
+        try:
+            if block.kind is TableKind.PERFORMANCE_TARGETS:
+                table, plan = parse_performance(block, number, file)
+            elif block.kind in (TableKind.FISCAL_GRANT_SUMMARY, TableKind.INCOME_EXPENDITURE_SUMMARY):
+                table = parse_two_sided(block, number, file)
+            else:
+                table = parse_grid(block, number, file)
+        except UnsupportedLayout as error:
+            unread.append(UnreadTable(number, block.kind, block.title.text, error.place or block.title.place, error.message))
+            continue
         tables.append(table)
     title = metadata.document_title(lines)
     units = metadata.budget_units(tables)
-    department, department_code = metadata.department(title, plan, units)
+    department, department_code = metadata.department(title, metadata.publisher(lines), plan, units)
     district = metadata.district([department, title], file)
     first_table_line = blocks[0].title.number
     return BudgetDocument(
@@ -65,6 +73,7 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
         title=title,
         department=department,
         department_code=department_code,
+        scope=metadata.scope(title),
         province=district.province,
         city=district.city,
         district=district.name,
@@ -76,4 +85,5 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
         tables=tuple(tables),
         narrative=narrative_figures([ln for ln in lines if ln.number < first_table_line], file),
         performance=plan,
+        unread=tuple(unread),
     )

@@ -11,15 +11,18 @@ from budgetgraph.records import TableKind
 TITLES: tuple[tuple[TableKind, re.Pattern[str]], ...] = (
     (TableKind.THREE_PUBLIC, re.compile(r"三公.*经费.*表")),
     (TableKind.PERFORMANCE_TARGETS, re.compile(r"绩效目标.*表")),
-    (TableKind.FISCAL_GRANT_SUMMARY, re.compile(r"财政拨款收支(总体情况)?总?表")),
-    (TableKind.GENERAL_BUDGET_EXPENDITURE, re.compile(r"一般公共预算支出(情况)?表")),
-    (TableKind.GOVERNMENT_FUND_EXPENDITURE, re.compile(r"政府性基金(预算)?支出(情况)?表")),
-    (TableKind.STATE_CAPITAL_EXPENDITURE, re.compile(r"国有资本经营预算支出(情况)?表")),
-    (TableKind.EXPENDITURE_SUMMARY, re.compile(r"部门支出(总体情况)?总?表")),
+    (TableKind.FISCAL_GRANT_SUMMARY, re.compile(r"财政拨款收支(预算)?(总体情况)?总?表")),
+    (TableKind.INCOME_EXPENDITURE_SUMMARY, re.compile(r"(部门|单位)(财务)?收支(预算)?(总体情况)?总?表")),
+    (TableKind.INCOME_SUMMARY, re.compile(r"(部门|单位)收入(预算)?(总体情况)?总?表")),
+    (TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE, re.compile(r"一般公共预算基本支出.*表")),
+    (TableKind.GENERAL_BUDGET_EXPENDITURE, re.compile(r"一般公共预算支出(功能分类)?(预算|情况)?表")),
+    (TableKind.GOVERNMENT_FUND_EXPENDITURE, re.compile(r"政府性基金(预算)?支出(功能分类)?(预算|情况)?表")),
+    (TableKind.STATE_CAPITAL_EXPENDITURE, re.compile(r"国有资本经营预算支出(功能分类)?(预算|情况)?表")),
+    (TableKind.EXPENDITURE_SUMMARY, re.compile(r"(部门|单位)支出(预算)?(总体情况)?总?表")),
     (TableKind.OPERATING_COSTS, re.compile(r"机关运行经费(支出)?(情况)?表?$")),
 )
 
-UNIT_LINE = re.compile(r"^单位[:：]\s*(万元|千元|元)$")
+UNIT_LINE = re.compile(r"单位[:：]\s*(万元|千元|元)$")
 
 # (header path pattern, measure): the path is the column's nested headers joined by "/".
 MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -47,12 +50,22 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^本年支出小计/一般公共预算/政府住房基金收入$", "housingFundRevenue"),
         (r"^(本年支出小计/)?政府性基金(预算)?$", "governmentFund"),
         (r"^(本年支出小计/)?国有资本经营预算$", "stateCapital"),
-        (r"^(金额|\d{4}年三公经费预算数|机关运行经费支出)$", "amount"),
+        (r"^(金额|预算数|\d{4}年三公经费预算数|机关运行经费支出)$", "amount"),
+        (r"^财政拨款(收入)?$", "fiscalGrant"),
+        (r"^其他收入$", "otherRevenue"),
+        (r"^人员经费$", "personnelExpenditure"),
+        (r"^公用经费$", "publicExpenditure"),
+        (r"^因公出国\(境\)费(用)?$", "overseasTravel"),
+        (r"^公务接待费$", "officialReception"),
+        (r"^公务用车(购置及运行)?费(/小计)?$", "officialVehicles"),
+        (r"^(公务用车购置及运行费/)?(公务用?车)?购置费$", "vehiclePurchase"),
+        (r"^(公务用车购置及运行费/)?(公务用车)?运行(维护)?费$", "vehicleOperation"),
+        (r"^机关运行经费预算数$", "operatingCosts"),
         (r"^上年结转$", "carryOver"),
         (r"^公共财政预算拨款$", "generalBudget"),
         (r"^专户资金$", "specialAccount"),
         (r"^事业收入(\(不含专户资金\))?$", "institutionRevenue"),
-        (r"^经营收入$", "businessRevenue"),
+        (r"^(事业单位)?经营收入$", "businessRevenue"),
         (r"^总金额$", "total"),
         (r"^财政资金$", "fiscalFunds"),
         (r"^其他资金$", "otherFunds"),
@@ -80,5 +93,11 @@ def table_kind(title: str) -> TableKind | None:
 
 
 def measure_for(path: str) -> str | None:
-    folded = key(path)
-    return next((measure for pattern, measure in MEASURES if pattern.fullmatch(folded)), None)
+    """The measure of a header path, trying it whole and then without its outer group headers
+    ("支出预算/基本支出" → 基本支出; "三公经费预算数/公务用车购置及运行费/小计" → 公务用车购置及运行费/小计)."""
+    parts = key(path).split("/")
+    for start in range(len(parts)):
+        suffix = "/".join(parts[start:])
+        if found := next((measure for pattern, measure in MEASURES if pattern.fullmatch(suffix)), None):
+            return found
+    return None

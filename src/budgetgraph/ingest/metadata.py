@@ -12,16 +12,43 @@ from budgetgraph.ingest.text import Line
 from budgetgraph.records import BudgetUnit, Phase, PerformancePlan, RowRole, Table
 
 YEAR = re.compile(r"(20\d{2})\s*年")
+BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+PUBLISHER = re.compile(r"^(预算主管部门|主管部门|预算单位|编制部门|编制单位|部门名称|单位名称)[:：]\s*(?P<name>[^\s:：]+)")
+TITLE_END = re.compile(r"^目\s*录$")
 
 
 def document_title(lines: list[Line]) -> str:
-    return " ".join(lines[0].text.split()) if lines else ""
+    """The cover: the first line, or the cover page's lines when the first does not name the year
+    ("上海市普陀区财政局 / 年度部门决算 / 2024")."""
+    if not lines:
+        return ""
+    first = " ".join(lines[0].text.split())
+    if YEAR.search(first):
+        return first
+    cover = []
+    for line in lines[:6]:
+        if TITLE_END.match(line.text.strip()) or PUBLISHER.match(line.text) or line.page not in (None, lines[0].page):
+            break
+        cover.append(" ".join(line.text.split()))
+    return " ".join(cover)
 
 
 def fiscal_year(title: str, file: str) -> int:
-    if match := YEAR.search(title):
+    if match := YEAR.search(title) or BARE_YEAR.search(title):
         return int(match.group(1))
     raise BudgetgraphError("the title states no fiscal year (expected e.g. '2021 年度部门预算')", file=file, place="line 1")
+
+
+def scope(title: str) -> str:
+    return "单位" if re.search(r"单位(预算|决算)", title) else "部门"
+
+
+def publisher(lines: list[Line]) -> str | None:
+    """The department or unit a cover or table heading names (预算主管部门：…, 编制单位：…)."""
+    for line in lines:
+        if match := PUBLISHER.match(line.text.strip()):
+            return match["name"]
+    return None
 
 
 def phase(title: str) -> Phase:
@@ -42,14 +69,17 @@ def budget_units(tables: list[Table]) -> tuple[BudgetUnit, ...]:
     return tuple(BudgetUnit(code, name) for code, name in units.items())
 
 
-def department(title: str, plan: PerformancePlan | None, units: tuple[BudgetUnit, ...]) -> tuple[str, str | None]:
-    """The department's full name and code: the 绩效目标表 states both; else the unit named in the title."""
+def department(title: str, named: str | None, plan: PerformancePlan | None, units: tuple[BudgetUnit, ...]) -> tuple[str, str | None]:
+    """The department's full name and code: the 绩效目标表 states both; else a heading names it; else the unit
+    named in the title."""
     if plan and plan.unit_name:
         return plan.unit_name, plan.unit_code
-    head = squeeze(title.split("部门")[0])
-    named = [u for u in units if head and head in u.name]
     if named:
-        return named[0].name, named[0].code
+        return named, next((u.code for u in units if u.name == named), None)
+    head = re.sub(r"(\d{4})?年度?$", "", squeeze(title.split("部门")[0]))
+    matching = [u for u in units if head and head in u.name]
+    if matching:
+        return matching[0].name, matching[0].code
     return head or title, None
 
 

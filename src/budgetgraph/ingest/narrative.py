@@ -32,7 +32,7 @@ def narrative_figures(lines: list[Line], file: str) -> tuple[NarrativeFigure, ..
         whole: int | None = None
         for match in FIGURE.finditer(line.text):
             subject = _subject(match["subject"])
-            location = Location(file, line.number)
+            location = Location(file, line.number, page=line.page)
             text = match.group(0).strip()
             if match["amount"]:
                 code = class_code_for_name(subject, exact=True) if CLASS_SUBJECT.search(subject) else None

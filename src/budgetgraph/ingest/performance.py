@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgetgraph.errors import BudgetgraphError
+from budgetgraph.errors import UnsupportedLayout
 from budgetgraph.ingest.amounts import key, parse_amount, squeeze
 from budgetgraph.ingest.layout import PART_OF, measure_for
 from budgetgraph.ingest.tables import TableBlock
@@ -59,7 +59,7 @@ def parse_performance(block: TableBlock, number: int, file: str) -> tuple[Table,
     tasks_at, goals_at, indicators_at = index_of("任务名称"), index_of("年度总体目标"), index_of("一级指标")
     summary_at = index_of("整体目标设置说明") or index_of("单位年度收入预算")
     if None in (tasks_at, goals_at, indicators_at, summary_at):
-        raise BudgetgraphError("绩效目标表 without its task, goal or indicator sections", file=file, place=f"line {block.title.number}")
+        raise UnsupportedLayout("绩效目标表 without its task, goal or indicator sections", file=file, place=block.title.place)
     assert tasks_at is not None and goals_at is not None and indicators_at is not None and summary_at is not None
     unit_code, unit_name = _identity(lines[:tasks_at])
     rows: list[Row] = []
@@ -96,7 +96,7 @@ def _task_row(line: Line, row_number: int, table: int, file: str) -> Row | None:
     if not amounts or not texts:
         return None
     cells = tuple(
-        Cell(column, measure_for(column) or "", parse_amount(text), text, Location(file, line.number, table, row_number, column))
+        Cell(column, measure_for(column) or "", parse_amount(text), text, Location(file, line.number, table, row_number, column, line.page))
         for column, text in zip(TASK_MEASURES, amounts, strict=False)
     )
     description = "；".join(texts[1:]) or None
@@ -105,7 +105,7 @@ def _task_row(line: Line, row_number: int, table: int, file: str) -> Row | None:
 
 def _goal(line: Line, file: str) -> Goal:
     name, description = _texts(line)[:2]
-    return Goal(name, description, Location(file, line.number))
+    return Goal(name, description, Location(file, line.number, page=line.page))
 
 
 def _indicators(lines: list[Line], file: str) -> tuple[Indicator, ...]:
@@ -122,7 +122,7 @@ def _indicators(lines: list[Line], file: str) -> tuple[Indicator, ...]:
             else:
                 names.append(cell)
         if len(names) >= 2 and level2:
-            found.append(Indicator(level1, level2, names[-2], parse_target(names[-1]), Location(file, line.number)))
+            found.append(Indicator(level1, level2, names[-2], parse_target(names[-1]), Location(file, line.number, page=line.page)))
     return tuple(found)
 
 
@@ -140,7 +140,7 @@ def _summary_rows(lines: list[Line], numbered: int, table: int, file: str) -> li
         elif section and any(parse_amount(c) is not None for c in line.cells):
             number = numbered + len(rows) + 1
             cells = tuple(
-                Cell(label, measure_for(label) or "", parse_amount(text), text, Location(file, line.number, table, number, label))
+                Cell(label, measure_for(label) or "", parse_amount(text), text, Location(file, line.number, table, number, label, line.page))
                 for label, text in zip(_tree_order(labels), line.cells, strict=False)
             )
             rows.append(Row(number, section, RowRole.ITEM, cells, line.number, section=section))

@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 
 from budgetgraph.codelists import class_code_for_name
-from budgetgraph.errors import BudgetgraphError
+from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest.amounts import key, parse_amount, squeeze
 from budgetgraph.ingest.layout import UNIT_LINE, measure_for, table_kind
 from budgetgraph.ingest.text import Line
 from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind
 
+NOTE = re.compile(r"^(注|说明)\s*[:：]")
 ENUMERATED = re.compile(r"^(\d+、|[(（]\d+[)）]|其中[:：])")
 CLASS_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 TOTAL_LABELS = {"合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计"}
@@ -31,20 +32,27 @@ class TableBlock:
 
 
 def find_tables(lines: list[Line]) -> list[TableBlock]:
-    """A table starts at a known title followed, within four lines, by its unit line (单位：万元)."""
+    """A table starts at a known title followed, within four lines, by its unit line (单位：万元, alone or at
+    the end of a line such as 编制部门：… 单位：元)."""
     starts: list[tuple[int, TableKind, str, int]] = []
     for index, line in enumerate(lines):
         if len(line.filled) != 1 or (kind := table_kind(line.text)) is None:
             continue
         for offset, following in enumerate(lines[index + 1 : index + 5], start=index + 1):
-            if unit := UNIT_LINE.match(squeeze(following.text)):
+            if len(following.filled) == 1 and (unit := UNIT_LINE.search(squeeze(following.text))):
                 starts.append((index, kind, unit.group(1), offset + 1))
                 break
     blocks = []
     for position, (index, kind, unit, body_start) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
-        blocks.append(TableBlock(kind, lines[index], unit, lines[body_start:end]))
+        blocks.append(TableBlock(kind, lines[index], unit, _until_prose(lines[body_start:end])))
     return blocks
+
+
+def _until_prose(lines: list[Line]) -> list[Line]:
+    """A table ends where running text begins (a PDF's next section), notes under it excepted."""
+    end = next((i for i, ln in enumerate(lines) if ln.prose and not NOTE.match(ln.text)), len(lines))
+    return lines[:end]
 
 
 def _is_numbering(line: Line) -> bool:
@@ -56,16 +64,19 @@ def _is_header(line: Line) -> bool:
     return not any(parse_amount(c) is not None or ENUMERATED.match(c) or CLASS_ORDINAL.match(c) for c in line.filled)
 
 
-def split_header(lines: list[Line]) -> tuple[list[Line], list[Line]]:
-    """Header lines are the leading lines with neither amounts nor enumerated labels; numbering rows are dropped."""
+def split_header(lines: list[Line]) -> tuple[list[Line], list[Line], tuple[str, ...]]:
+    """Header lines are the leading lines with neither amounts nor enumerated labels. Numbering rows, a header
+    repeated on a continuation page, and notes under the table (注：…) are not rows; the notes are returned."""
     header: list[Line] = []
-    for position, line in enumerate(lines):
-        if _is_numbering(line):
-            continue
+    rows = [ln for ln in lines if not _is_numbering(ln)]
+    notes = tuple(ln.text for ln in rows if len(ln.filled) == 1 and NOTE.match(ln.text))
+    rows = [ln for ln in rows if ln.text not in notes]
+    for position, line in enumerate(rows):
         if not _is_header(line):
-            return header, [ln for ln in lines[position:] if not _is_numbering(ln)]
+            repeated = {ln.cells for ln in header}
+            return header, [ln for ln in rows[position:] if ln.cells not in repeated], notes
         header.append(line)
-    return header, []
+    return header, [], notes
 
 
 def column_paths(header: list[Line]) -> list[str]:
@@ -95,14 +106,14 @@ def _starts_deeper_span(grid: list[list[str]], depth: int, column: int) -> bool:
 
 def parse_grid(block: TableBlock, number: int, file: str) -> Table:
     """A table whose rows line up with its header: coded expenditure tables, 三公, 机关运行经费."""
-    header, body = split_header(block.lines)
+    header, body, notes = split_header(block.lines)
     paths = column_paths(header)
     roles = [_column_role(path) for path in paths]
     measures = {i: measure_for(p) for i, p in enumerate(paths) if roles[i] == "amount"}
     unknown = [paths[i] for i, m in measures.items() if m is None and paths[i]]
     if unknown:
-        raise BudgetgraphError(f"unknown column header {unknown[0]!r} in {block.title.text}", file=file, place=f"line {header[0].number}")
-    economic = block.kind is TableKind.OPERATING_COSTS
+        raise UnsupportedLayout(f"unknown column header {unknown[0]!r} in {block.title.text}", file=file, place=header[0].place)
+    economic = block.kind is TableKind.OPERATING_COSTS or any("经济分类" in p for p in paths)
     rows = []
     current_unit: str | None = None
     for row_number, line in enumerate(body, start=1):
@@ -110,6 +121,8 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
         code = "".join(cells[i] for i, role in enumerate(roles) if role == "code")
         unit_code = next((cells[i] for i, role in enumerate(roles) if role == "unit-code" and cells[i]), None)
         label = squeeze(" ".join(cells[i] for i, role in enumerate(roles) if role == "label"))
+        if not code.isdigit():
+            label, code = squeeze(code) + label, ""
         if not code and not unit_code and not label:
             label = squeeze(next((c for c in cells if c and parse_amount(c) is None), ""))
         values = tuple(
@@ -127,38 +140,47 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
                 role=role,
                 cells=values,
                 line=line.number,
+                page=line.page,
                 function_code=code or None if not economic else None,
                 economic_code=code or None if economic else None,
                 unit_code=unit_code or (current_unit if role is RowRole.LINE else None),
             )
         )
-    return Table(number, block.kind, squeeze(block.title.text), block.unit, tuple(p for p in paths if p), tuple(rows), block.title.number)
+    return _table(block, number, paths, rows, notes)
+
+
+def _table(block: TableBlock, number: int, paths: list[str], rows: list[Row], notes: tuple[str, ...]) -> Table:
+    title = re.sub(r"^\d+[.．、]\s*", "", squeeze(block.title.text))
+    columns = tuple(p for p in paths if p)
+    return Table(number, block.kind, title, block.unit, columns, tuple(rows), block.title.number, block.title.page, notes)
 
 
 def parse_two_sided(block: TableBlock, number: int, file: str) -> Table:
-    """收入 | 支出 side by side. Extraction drops empty cells unevenly, so each line is split at its 支出 label
-    (an enumerated 类 name or 支出合计) rather than by position: what precedes is the 收入 side."""
-    header, body = split_header(block.lines)
+    """收入 | 支出 side by side. Text extraction drops empty cells unevenly, so the 支出 side starts at the first
+    label at or after the header's second 项目 column, not at that column exactly."""
+    header, body, notes = split_header(block.lines)
     paths = column_paths(header)
-    second_item = [i for i, p in enumerate(paths) if p.endswith("项目")][1:2]
-    if not second_item:
-        raise BudgetgraphError("two-sided table without a 支出 项目 column", file=file, place=f"line {block.title.number}")
-    spending_paths = [p.split("/", 1)[1] if p.startswith("支出/") else p for p in paths[second_item[0] + 1 :]]
+    items = [i for i, p in enumerate(paths) if p.endswith("项目")]
+    if len(items) < 2:
+        raise UnsupportedLayout("two-sided table without a 支出 项目 column", file=file, place=block.title.place)
+    spending_at = items[1]
+    spending_paths = [p.split("/", 1)[1] if "/" in p else p for p in paths[spending_at + 1 :]]
+    income_column = paths[items[0] + 1] if items[0] + 1 < spending_at else "金额"
     rows: list[Row] = []
     income_parent = ""
     for row_number, line in enumerate(body, start=1):
         cells = list(line.cells)
-        split = next((i for i, c in enumerate(cells) if CLASS_ORDINAL.match(c) or key(c).rstrip(":") in {"支出合计", "支出总计"}), len(cells))
+        split = next((i for i in range(spending_at, len(cells)) if cells[i] and parse_amount(cells[i]) is None), len(cells))
         income = [c for c in cells[:split] if c]
         income_labels = [squeeze(c) for c in income if parse_amount(c) is None]
         if income_labels:
             if cells[0]:
                 income_parent = squeeze(cells[0])
-            label = "/".join(dict.fromkeys([income_parent] + income_labels)) if not cells[0] else "/".join(income_labels)
+            label = "/".join(income_labels) if cells[0] else "/".join(dict.fromkeys([income_parent] + income_labels))
+            label = label.rstrip(":：")
             amounts = [c for c in income if parse_amount(c) is not None]
-            column = paths[1] if len(paths) > 1 else "金额"
-            values = tuple(_cell(block, number, row_number, line, column, "amount", a, file) for a in amounts[:1])
-            rows.append(Row(row_number, label.rstrip(":："), _row_role(label.rstrip(":："), "", None), values, line.number, side="收入"))
+            values = tuple(_cell(block, number, row_number, line, income_column, "amount", a, file) for a in amounts[:1])
+            rows.append(Row(row_number, label, _row_role(label, "", None), values, line.number, line.page, side="收入"))
         if split < len(cells):
             label = squeeze(cells[split]).rstrip(":：")
             values = tuple(
@@ -166,18 +188,17 @@ def parse_two_sided(block: TableBlock, number: int, file: str) -> Table:
                 for path, text in zip(spending_paths, cells[split + 1 :], strict=False)
             )
             code = class_code_for_name(label) if CLASS_ORDINAL.match(label) else None
-            rows.append(Row(row_number, label, _row_role(label, code or "", None), values, line.number, function_code=code, side="支出"))
-    return Table(number, block.kind, squeeze(block.title.text), block.unit, tuple(p for p in paths if p), tuple(rows), block.title.number)
+            rows.append(Row(row_number, label, _row_role(label, code or "", None), values, line.number, line.page, function_code=code, side="支出"))
+    return _table(block, number, paths, rows, notes)
 
 
 def _column_role(path: str) -> str:
-    last = key(path.split("/")[-1])
-    first = key(path.split("/")[0])
-    if last in CODE_HEADERS or first == "科目编码":
+    parts = [key(part) for part in path.split("/")]
+    if parts[-1] in CODE_HEADERS or any(part.endswith("科目编码") for part in parts):
         return "code"
-    if last == UNIT_CODE_HEADER:
+    if parts[-1] == UNIT_CODE_HEADER:
         return "unit-code"
-    if last in LABEL_HEADERS:
+    if parts[-1] in LABEL_HEADERS or parts[-1].endswith("名称"):
         return "label"
     return "amount" if path else "empty"
 
@@ -195,5 +216,5 @@ def _row_role(label: str, code: str, unit_code: str | None) -> RowRole:
 def _cell(block: TableBlock, table: int, row: int, line: Line, column: str, measure: str, text: str, file: str) -> Cell:
     amount = parse_amount(text)
     if amount is None and squeeze(text) and squeeze(text) not in {"-", "—", "/"}:
-        raise BudgetgraphError(f"{text!r} in column {column!r} of {block.title.text} is not an amount", file=file, place=f"line {line.number}")
-    return Cell(column, measure, amount, text, Location(file, line.number, table, row, column))
+        raise BudgetgraphError(f"{text!r} in column {column!r} of {block.title.text} is not an amount", file=file, place=line.place)
+    return Cell(column, measure, amount, text, Location(file, line.number, table, row, column, line.page))

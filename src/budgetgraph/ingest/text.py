@@ -11,8 +11,16 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 
 @dataclass(frozen=True)
 class Line:
-    number: int  # 1-based line of the file
-    cells: tuple[str, ...]  # tab-separated cells, stripped
+    """A line of text or a table row: its cells keep their column positions."""
+
+    number: int  # 1-based line of the file, or of the page when ``page`` is set
+    cells: tuple[str, ...]  # cells, stripped
+    page: int | None = None
+    prose: bool = False  # known to be running text, not a table row (a PDF line outside any ruled table)
+
+    @property
+    def place(self) -> str:
+        return f"page {self.page}, line {self.number}" if self.page is not None else f"line {self.number}"
 
     @property
     def text(self) -> str:

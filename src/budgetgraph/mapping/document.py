@@ -10,7 +10,7 @@ from budgetgraph.ingest.performance import LEVEL2
 from budgetgraph.mapping import uris
 from budgetgraph.mapping.codelists import economic_scheme_graph, functional_scheme_graph, level_of
 from budgetgraph.mapping.uris import BG, Minter
-from budgetgraph.records import BudgetDocument, FigureKind, NarrativeFigure, PerformancePlan, Row, Table, TableKind
+from budgetgraph.records import BudgetDocument, FigureKind, NarrativeFigure, PerformancePlan, Row, Table, TableKind, UnreadTable
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -78,6 +78,8 @@ class _Mapper:
         self._dataset()
         for table in self.doc.tables:
             self._table(table)
+        for unread in self.doc.unread:
+            self._unread(unread)
         self._narrative()
         if self.doc.performance:
             self._performance(self.doc.performance)
@@ -97,6 +99,7 @@ class _Mapper:
         g.add((ds, BG.department, self.department))
         g.add((ds, DCTERMS.spatial, self.district))
         g.add((ds, BG.unit, Literal(doc.amount_unit)))
+        g.add((ds, BG.scope, Literal(doc.scope)))
         g.add((ds, BG.sourceDocument, source))
         g.add((ds, PROV.wasDerivedFrom, source))
         g.add((source, RDF.type, BG.SourceDocument))
@@ -116,6 +119,10 @@ class _Mapper:
         g.add((node, BG.isEmpty, Literal(table.is_empty)))
         g.add((node, BG.sourceLine, _int(table.line)))
         g.add((node, PROV.wasDerivedFrom, self.mint.document(self.doc.source.sha256)))
+        if table.page is not None:
+            g.add((node, BG.page, _int(table.page)))
+        for note in table.notes:
+            g.add((node, BG.note, Literal(note, lang="zh")))
         columns = {(c.column, c.measure) for row in table.rows for c in row.cells}
         for position, (header, measure) in enumerate(sorted(columns), start=1):
             column = URIRef(f"{node}/column/{position}")
@@ -126,6 +133,16 @@ class _Mapper:
         for row in table.rows:
             if any(c.amount is not None for c in row.cells):
                 self._observation(node, table, row)
+
+    def _unread(self, unread: UnreadTable) -> None:
+        node = URIRef(f"{self.dataset}/table/{unread.number}")
+        self.g.add((node, RDF.type, BG.UnreadTable))
+        self.g.add((node, DCTERMS.isPartOf, self.dataset))
+        self.g.add((node, DCTERMS.title, Literal(unread.title, lang="zh")))
+        self.g.add((node, BG.tableKind, BG["table-" + unread.kind.value]))
+        self.g.add((node, BG.tableNumber, _int(unread.number)))
+        self.g.add((node, BG.sourcePlace, Literal(unread.place)))
+        self.g.add((node, BG.readError, Literal(unread.reason)))
 
     def _observation(self, table_node: URIRef, table: Table, row: Row) -> None:
         g = self.g
@@ -143,6 +160,8 @@ class _Mapper:
         g.add((obs, BG.fund, BG[FUNDS.get(table.kind, "fund-all")]))
         g.add((obs, BG.unit, Literal(table.unit)))
         g.add((obs, BG.sourceLine, _int(row.line)))
+        if row.page is not None:
+            g.add((obs, BG.page, _int(row.page)))
         g.add((obs, PROV.wasDerivedFrom, table_node))
         if row.side:
             g.add((obs, BG.side, Literal(row.side)))

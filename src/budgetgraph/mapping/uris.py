@@ -5,6 +5,7 @@ base, so a deployment mints URIs that dereference on its own host.
     {base}id/department/410303/113001                 a department, by district and code
     {base}id/unit/410303/106001                       a budget unit, by district and unit code
     {base}id/dataset/410303/113001/2021/budget        a department's document for a year and phase
+    {base}id/dataset/…/2025/budget/unit               the 单位 (unit alone) document of the same body
     {base}id/dataset/…/table/1, …/table/1/row/3       a table, a row observation
     {base}graph/dataset/410303/113001/2021/budget     the named graph holding that document
     https://w3id.org/budgetgraph/code/function/2021/2010350   a functional classification code of 2021
@@ -39,7 +40,9 @@ class Minter:
         return URIRef(f"{self.base}id/unit/{district}/{code}")
 
     def dataset_path(self, doc: BudgetDocument) -> str:
-        return f"{doc.district_code}/{department_key(doc)}/{doc.fiscal_year}/{PHASE_SLUGS[doc.phase]}"
+        """A 单位 document of a unit sits beside its department's 部门 document of the same year and phase."""
+        path = f"{doc.district_code}/{department_key(doc)}/{doc.fiscal_year}/{PHASE_SLUGS[doc.phase]}"
+        return path + "/unit" if doc.scope == "单位" else path
 
     def dataset(self, doc: BudgetDocument) -> URIRef:
         return URIRef(f"{self.base}id/dataset/{self.dataset_path(doc)}")
