@@ -112,7 +112,9 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
     measures = {i: measure_for(p) for i, p in enumerate(paths) if roles[i] == "amount"}
     unknown = [paths[i] for i, m in measures.items() if m is None and paths[i]]
     if unknown:
-        raise UnsupportedLayout(f"unknown column header {unknown[0]!r} in {block.title.text}", file=file, place=header[0].place)
+        label = unknown[0].split("/")[-1]
+        where = next((line for line in header if label in map(squeeze, line.cells)), header[0])
+        raise UnsupportedLayout(f"unknown column header {unknown[0]!r} in {block.title.text}", file=file, place=where.place)
     economic = block.kind is TableKind.OPERATING_COSTS or any("经济分类" in p for p in paths)
     rows = []
     current_unit: str | None = None
