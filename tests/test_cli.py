@@ -24,7 +24,7 @@ def budgetgraph(*args: str, check: bool = True) -> subprocess.CompletedProcess[s
 def test_ingest_then_query_answers_the_class_totals(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     ingested = budgetgraph("ingest", str(SEED), "--store", store)
-    assert "8 tables" in ingested.stdout and "5 warnings" in ingested.stdout
+    assert "8 tables" in ingested.stdout and "6 warnings" in ingested.stdout
     answer = budgetgraph("query", str(CLASS_QUERY), "--store", store, "--format", "csv").stdout
     rows = [(r["code"], Decimal(r["amount"]), r["unit"]) for r in csv.DictReader(io.StringIO(answer))]
     assert rows == [
@@ -50,7 +50,7 @@ def test_a_failed_document_keeps_the_batch_going_and_exits_non_zero(tmp_path: Pa
 def test_validate_reports_without_loading(tmp_path: Path) -> None:
     report = json.loads(budgetgraph("validate", str(SEED), "--format", "json").stdout)
     assert report["conforms"] is True
-    assert len(report["findings"]) == 5
+    assert len(report["findings"]) == 6
     turtle = budgetgraph("validate", str(SEED), "--format", "turtle").stdout
     assert len(Graph().parse(data=turtle, format="turtle")) > 20
 

@@ -109,7 +109,7 @@ def test_cells_sit_in_their_columns(seed_rdf: MappedDocument) -> None:
     assert str(g.value(income, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "一般公共预算/财政拨款"
     assert value(_observation(seed_rdf, 8, 8), "amount") == Literal("161.70", datatype=XSD.decimal)  # 30226 劳务费
     assert str(g.value(_observation(seed_rdf, 8, 8), BG.economicClass)).endswith("/economic/2018/30226")
-    spending = _observation(seed_rdf, 7, 6)  # 绩效目标表, 单位年度支出预算
+    spending = _observation(seed_rdf, 7, 6, "/expenditure")  # 绩效目标表, 单位年度支出预算
     assert value(spending, "personnelExpenditure") == Literal("170.01", datatype=XSD.decimal)
     assert value(spending, "publicExpenditure") == Literal("12.93", datatype=XSD.decimal)
     assert value(spending, "generalProjects") == Literal("90.38", datatype=XSD.decimal)

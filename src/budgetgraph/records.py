@@ -190,6 +190,7 @@ class NarrativeFigure:
     base: int | None = None  # index of the figure this one is relative to: a share's whole, a growth's change
     part: int | None = None  # a share's part; a change's current amount
     function_code: str | None = None  # the functional 类 an amount is about, when it names one
+    refers_to: tuple[TableKind, str] | None = None  # the table and measure whose total row an amount states
 
     @property
     def decimals(self) -> int:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from budgetgraph.codelists import class_code_for_name
 from budgetgraph.ingest.text import Line
-from budgetgraph.records import FigureKind, Location, NarrativeFigure
+from budgetgraph.records import FigureKind, Location, NarrativeFigure, TableKind
 
 # One clause: a subject, then an amount in 万元, a change (增加/减少), a share (占) or a growth rate (增长/下降).
 FIGURE = re.compile(
@@ -17,6 +17,14 @@ FIGURE = re.compile(
     r"|(?P<growth>增长|下降)\s*(?P<rate>-?\d+(?:\.\d+)?)\s*%"
     r"|占\s*(?P<share>\d+(?:\.\d+)?)\s*%"
     r"|(?P<amount>\d+(?:\.\d+)?)\s*万元)"
+)
+# Subjects that name a total row of a template table: (subject pattern, table, measure).
+TOTALS = (
+    (re.compile(r"^支出(总计|合计)$"), TableKind.EXPENDITURE_SUMMARY, "total"),
+    (re.compile(r"^基本支出$"), TableKind.EXPENDITURE_SUMMARY, "basicExpenditure"),
+    (re.compile(r"^项目支出$"), TableKind.EXPENDITURE_SUMMARY, "projectExpenditure"),
+    (re.compile(r"^一般公共预算支出$"), TableKind.GENERAL_BUDGET_EXPENDITURE, "total"),
+    (re.compile(r"^机关运行经费(支出)?(预算)?$"), TableKind.OPERATING_COSTS, "amount"),
 )
 YEAR_PREFIX = re.compile(r"^(.*?\d{4}\s*)?年")
 CLASS_SUBJECT = re.compile(r"(支出|\(类\)|（类）)")
@@ -36,7 +44,10 @@ def narrative_figures(lines: list[Line], file: str) -> tuple[NarrativeFigure, ..
             text = match.group(0).strip()
             if match["amount"]:
                 code = class_code_for_name(subject, exact=True) if CLASS_SUBJECT.search(subject) else None
-                figures.append(NarrativeFigure(FigureKind.AMOUNT, subject, Decimal(match["amount"]), "万元", text, location, function_code=code))
+                refers_to = next(((kind, measure) for pattern, kind, measure in TOTALS if pattern.match(subject)), None)
+                figures.append(
+                    NarrativeFigure(FigureKind.AMOUNT, subject, Decimal(match["amount"]), "万元", text, location, function_code=code, refers_to=refers_to)
+                )
                 whole = len(figures) - 1 if whole is None else whole
             elif match["share"] and whole is not None and len(figures) - 1 > whole:
                 part = len(figures) - 1

@@ -143,7 +143,8 @@ def _summary_rows(lines: list[Line], numbered: int, table: int, file: str) -> li
                 Cell(label, measure_for(label) or "", parse_amount(text), text, Location(file, line.number, table, number, label, line.page))
                 for label, text in zip(_tree_order(labels), line.cells, strict=False)
             )
-            rows.append(Row(number, section, RowRole.ITEM, cells, line.number, section=section))
+            side = "收入" if section == "收入预算" else "支出"
+            rows.append(Row(number, section, RowRole.TOTAL, cells, line.number, line.page, side=side, section=section))
             section = None
         elif section:
             labels.extend(squeeze(c) for c in line.filled if not key(c).startswith("其中"))

@@ -171,6 +171,8 @@ class _Mapper:
             g.add((obs, BG.functionalClass, uris.function_code(self.doc.fiscal_year, row.function_code)))
         if row.economic_code:
             g.add((obs, BG.economicClass, uris.economic_code(row.economic_code)))
+        if code := row.function_code or row.economic_code:
+            g.add((obs, BG.code, Literal(code)))
         if level := level_of(row.function_code or row.economic_code or ""):
             g.add((obs, BG.level, level))
         if row.unit_code:
@@ -196,6 +198,10 @@ class _Mapper:
             g.add((fig, BG.sourceLine, _int(figure.location.line)))
             if figure.function_code:
                 g.add((fig, BG.functionalClass, uris.function_code(self.doc.fiscal_year, figure.function_code)))
+            if figure.refers_to:
+                kind, measure = figure.refers_to
+                g.add((fig, BG.refersToTable, BG["table-" + kind.value]))
+                g.add((fig, BG.refersToMeasure, BG[measure]))
             self._figure_links(fig, figure, node)
 
     def _figure_links(self, fig: URIRef, figure: NarrativeFigure, node: object) -> None:
