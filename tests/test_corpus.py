@@ -10,7 +10,9 @@ import pytest
 
 from budgetgraph.ingest import read_document
 from budgetgraph.ingest.amounts import key
+from budgetgraph.mapping import map_document
 from budgetgraph.records import BudgetDocument, Phase, Table
+from budgetgraph.validation import validate
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KEYS = sorted((CORPUS / "expected").glob("*.json"))
@@ -73,3 +75,11 @@ def test_every_amount_keeps_its_page(case: tuple[dict, BudgetDocument]) -> None:
     for expected, table in zip(answer["tables"], doc.tables, strict=True):
         pages = {c.location.page for r in table.rows for c in r.cells if c.amount is not None}
         assert pages <= set(expected["pages"]), table.title
+
+
+def test_consistent_documents_get_no_findings(case: tuple[dict, BudgetDocument]) -> None:  # type: ignore[type-arg]
+    """The answer keys found no inconsistency in these documents: neither may budgetgraph."""
+    answer, doc = case
+    assert answer["inconsistencies"] == []
+    report = validate(map_document(doc, "http://127.0.0.1:8000/"))
+    assert report.findings == ()

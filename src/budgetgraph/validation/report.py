@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from rdflib import DCTERMS, RDF, SH, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, SH, XSD, Graph, Literal, URIRef
+
+from budgetgraph.mapping.uris import BG
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -16,6 +18,8 @@ class Finding:
     shape: str
     message: str
     path: str | None = None
+    published: str | None = None  # the figure as the document prints it
+    derived: str | None = None  # the same figure derived from the others (a sum, a share, another table)
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ class ValidationReport:
             graph.add((result, SH.resultMessage, Literal(finding.message)))
             if finding.path:
                 graph.add((result, SH.resultPath, URIRef(finding.path)))
+            if finding.published is not None and finding.derived is not None:
+                graph.add((result, BG.publishedValue, Literal(finding.published, datatype=XSD.decimal)))
+                graph.add((result, BG.derivedValue, Literal(finding.derived, datatype=XSD.decimal)))
         return graph
 
     def to_json(self) -> dict[str, object]:

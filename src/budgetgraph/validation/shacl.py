@@ -127,9 +127,19 @@ def _sparql_findings(data: Graph) -> list[Finding]:
                     severity=constraint.severity,
                     shape=constraint.shape,
                     message=_fill(constraint.message, lambda name: solution[name]),  # type: ignore[index]
+                    published=_value(solution, "published"),
+                    derived=_value(solution, "derived"),
                 )
             )
     return sorted(findings, key=_order)
+
+
+def _value(solution: pyoxigraph.QuerySolution, name: str) -> str | None:
+    try:
+        term = solution[name]
+    except KeyError:
+        return None
+    return term.value if term is not None else None
 
 
 def _fill(template: str, lookup: Callable[[str], pyoxigraph.NamedNode | pyoxigraph.Literal | None]) -> str:
