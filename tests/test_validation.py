@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -119,7 +120,7 @@ def test_a_structural_violation_blocks_the_load(seed_rdf: MappedDocument) -> Non
     graph += seed_rdf.graph
     row = next(graph.subjects(BG.rowNumber, None))
     graph.set((row, BG.unit, Literal("美元")))
-    broken = MappedDocument(seed_rdf.dataset, seed_rdf.graph_name, graph, seed_rdf.shared)
+    broken = replace(seed_rdf, graph=graph, _ntriples={})
     report = validate(broken)
     assert not report.conforms
     assert [f.focus for f in report.of_severity("Violation")] == [str(row)]
@@ -158,3 +159,36 @@ def test_a_query_lists_the_documents_with_warnings_and_their_largest_gap() -> No
         ("洛阳市西工区测试局 部门 2022 年度部门预算", 24, Decimal("5")),  # narrative growth: 20% stated, 25% derived
         ("西工区政务服务和大数据局 部门 2021 年度部门预算", 6, Decimal("161.70")),  # 项目支出 252.08 against its parts 90.38
     ]
+
+
+def _broken(seed_rdf: MappedDocument) -> MappedDocument:
+    """The seed with one break of each SHACL Core component the shapes use."""
+    from rdflib import RDFS, Graph, Literal
+    from rdflib.namespace import PROV, XSD
+
+    from budgetgraph.mapping.uris import BG
+
+    graph = Graph()
+    graph += seed_rdf.graph
+    rows = sorted(graph.subjects(BG.rowNumber, None))
+    graph.remove((rows[0], RDFS.label, None))  # minCount
+    graph.add((seed_rdf.dataset, BG.fiscalYear, Literal("2022", datatype=XSD.gYear)))  # maxCount
+    graph.set((rows[1], BG.rowNumber, Literal("二")))  # datatype
+    graph.set((rows[2], BG.unit, Literal("美元")))  # in
+    graph.set((rows[3], PROV.wasDerivedFrom, seed_rdf.dataset))  # class
+    graph.set((seed_rdf.dataset, BG.department, Literal("政数局")))  # nodeKind
+    source = graph.value(seed_rdf.dataset, BG.sourceDocument)
+    graph.set((source, BG.sha256, Literal("not-a-digest")))  # pattern
+    return replace(seed_rdf, graph=graph, _ntriples={})
+
+
+def test_compiled_core_agrees_with_pyshacl_on_every_component(seed_rdf: MappedDocument) -> None:
+    broken = _broken(seed_rdf)
+    def violations(report):  # type: ignore[no-untyped-def]
+        return sorted((f.focus, f.shape.removeprefix(SHAPES), f.path, f.component.rsplit("#", 1)[1]) for f in report.of_severity("Violation"))
+    ours = violations(validate(broken))
+    assert ours == violations(validate_with_pyshacl(broken, sparql=False))
+    assert {component for *_, component in ours} == {
+        "MinCountConstraintComponent", "MaxCountConstraintComponent", "DatatypeConstraintComponent", "InConstraintComponent",
+        "ClassConstraintComponent", "NodeKindConstraintComponent", "PatternConstraintComponent",
+    }

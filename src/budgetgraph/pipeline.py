@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.ingest import read_document
@@ -14,7 +14,7 @@ from budgetgraph.mapping.uris import Minter
 from budgetgraph.records import BudgetDocument
 from budgetgraph.store import EmbeddedStore
 from budgetgraph.validation import ValidationReport, validate
-from budgetgraph.validation.shacl import ontology
+from budgetgraph.validation.shacl import ontology_ntriples
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/budgetgraph/def")
 
@@ -41,11 +41,10 @@ def ingest(path: Path | str, store: EmbeddedStore, base: str) -> Outcome:
     if not outcome.report.conforms:
         first = outcome.report.of_severity("Violation")[0]
         raise BudgetgraphError(f"not loaded: {len(outcome.report.of_severity('Violation'))} structural violations, the first: {first.message} at {first.focus}", file=str(path))
-    report_graph = Minter(base).report_graph(outcome.document)
-    graphs: dict[URIRef, Graph] = {
-        **outcome.mapped.all_graphs(),
-        report_graph: outcome.report.to_graph(URIRef(f"{outcome.mapped.dataset}/report"), outcome.mapped.dataset),
-        ONTOLOGY_GRAPH: ontology(),
-    }
-    store.replace_graphs(graphs)
+    report = outcome.report.to_graph(URIRef(f"{outcome.mapped.dataset}/report"), outcome.mapped.dataset)
+    store.replace_graphs({
+        **outcome.mapped.ntriples(),
+        Minter(base).report_graph(outcome.document): report.serialize(format="nt", encoding="utf-8"),
+        ONTOLOGY_GRAPH: ontology_ntriples(),
+    })
     return Outcome(outcome.document, outcome.mapped, outcome.report, loaded=True)

@@ -42,7 +42,7 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^一般性项目支出$", "generalProjects"),
         (r"^人员支出$", "personnelExpenditure"),
         (r"^日常公用支出$", "publicExpenditure"),
-        (r"^本年支出小计/一般公共预算/小计$", "generalBudget"),
+        (r"^(本年支出小计/)?一般公共预算(/小计)?$", "generalBudget"),
         (r"^本年支出小计/一般公共预算/财政拨款$", "fiscalGrant"),
         (r"^本年支出小计/一般公共预算/行政事业性收费$", "administrativeFees"),
         (r"^本年支出小计/一般公共预算/专项收入$", "specialRevenue"),

@@ -167,6 +167,8 @@ def parse_two_sided(block: TableBlock, number: int, file: str) -> Table:
         raise UnsupportedLayout("two-sided table without a 支出 项目 column", file=file, place=block.title.place)
     spending_at = items[1]
     spending_paths = [p.split("/", 1)[1] if "/" in p else p for p in paths[spending_at + 1 :]]
+    if unknown := [p for p in spending_paths if p and measure_for(p) is None]:
+        raise UnsupportedLayout(f"unknown column header {unknown[0]!r} in {block.title.text}", file=file, place=header[-1].place)
     income_column = paths[items[0] + 1] if items[0] + 1 < spending_at else "金额"
     rows: list[Row] = []
     income_parent = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
@@ -10,7 +11,7 @@ from budgetgraph.ingest.performance import LEVEL2
 from budgetgraph.mapping import uris
 from budgetgraph.mapping.codelists import economic_scheme_graph, functional_scheme_graph, level_of
 from budgetgraph.mapping.uris import BG, Minter
-from budgetgraph.records import BudgetDocument, FigureKind, NarrativeFigure, PerformancePlan, Row, Table, TableKind, UnreadTable
+from budgetgraph.records import BudgetDocument, FigureKind, NarrativeFigure, PerformancePlan, Row, RowRole, Table, TableKind, UnreadTable
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -38,10 +39,20 @@ class MappedDocument:
     dataset: URIRef
     graph_name: URIRef
     graph: Graph
-    shared: dict[URIRef, Graph] = field(default_factory=dict)
+    fiscal_year: int  # which year's code lists the document's codes belong to
+    shared: dict[URIRef, Graph] = field(default_factory=dict)  # districts, departments, units
+    _ntriples: dict[URIRef, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     def all_graphs(self) -> dict[URIRef, Graph]:
-        return {self.graph_name: self.graph, **self.shared}
+        code_lists = {name: graph for name, (graph, _) in _code_lists(self.fiscal_year).items()}
+        return {self.graph_name: self.graph, **self.shared, **code_lists}
+
+    def ntriples(self) -> dict[URIRef, bytes]:
+        """Each graph in N-Triples, serialised once for both validation and loading (code lists once a process)."""
+        if not self._ntriples:
+            self._ntriples.update({name: graph.serialize(format="nt", encoding="utf-8") for name, graph in self.all_graphs().items()})
+            self._ntriples.update({name: data for name, (_, data) in _code_lists(self.fiscal_year).items()})
+        return self._ntriples
 
     def union(self) -> Graph:
         union = Graph()
@@ -60,6 +71,30 @@ def _decimal(value: object) -> Literal:
 
 def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
+
+
+@cache
+def _code_lists(year: int) -> dict[URIRef, tuple[Graph, bytes]]:
+    """The SKOS code lists a document of ``year`` refers to, built and serialised once per process."""
+    graphs = dict([functional_scheme_graph(year), economic_scheme_graph()])
+    return {name: (graph, graph.serialize(format="nt", encoding="utf-8")) for name, graph in graphs.items()}
+
+
+def _parent_rows(table: Table) -> dict[int, Row]:
+    """Each coded line's nearest published ancestor in the same table, unit and side: 2010301 under 20103, or
+    under 201 when the 款 is not printed."""
+    lines = [r for r in table.rows if r.role is RowRole.LINE and (r.function_code or r.economic_code)]
+    parents = {}
+    for row in lines:
+        code = row.function_code or row.economic_code or ""
+        ancestors = [
+            a for a in lines
+            if a.unit_code == row.unit_code and a.side == row.side
+            and len(a.function_code or a.economic_code or "") < len(code) and code.startswith(a.function_code or a.economic_code or "")
+        ]
+        if ancestors:
+            parents[row.number] = max(ancestors, key=lambda a: len(a.function_code or a.economic_code or ""))
+    return parents
 
 
 class _Mapper:
@@ -83,10 +118,7 @@ class _Mapper:
         self._narrative()
         if self.doc.performance:
             self._performance(self.doc.performance)
-        shared = self._entities()
-        for name, graph in (functional_scheme_graph(self.doc.fiscal_year), economic_scheme_graph()):
-            shared[name] = graph
-        return MappedDocument(self.dataset, self.mint.graph(self.doc), self.g, shared)
+        return MappedDocument(self.dataset, self.mint.graph(self.doc), self.g, self.doc.fiscal_year, self._entities())
 
     def _dataset(self) -> None:
         doc, g, ds = self.doc, self.g, self.dataset
@@ -130,9 +162,12 @@ class _Mapper:
             g.add((column, RDF.type, BG.ColumnSpec))
             g.add((column, BG.columnHeader, Literal(header)))
             g.add((column, BG.measure, BG[measure]))
+        parents = _parent_rows(table)
         for row in table.rows:
             if any(c.amount is not None for c in row.cells):
-                self._observation(node, table, row)
+                obs = self._observation(node, table, row)
+                if (parent := parents.get(row.number)) is not None:
+                    g.add((obs, BG.parentRow, self._row_uri(node, parent)))
 
     def _unread(self, unread: UnreadTable) -> None:
         node = URIRef(f"{self.dataset}/table/{unread.number}")
@@ -144,10 +179,14 @@ class _Mapper:
         self.g.add((node, BG.sourcePlace, Literal(unread.place)))
         self.g.add((node, BG.readError, Literal(unread.reason)))
 
-    def _observation(self, table_node: URIRef, table: Table, row: Row) -> None:
-        g = self.g
+    @staticmethod
+    def _row_uri(table_node: URIRef, row: Row) -> URIRef:
         suffix = {"收入": "/income", "支出": "/expenditure"}.get(row.side or "", "")
-        obs = URIRef(f"{table_node}/row/{row.number}{suffix}")
+        return URIRef(f"{table_node}/row/{row.number}{suffix}")
+
+    def _observation(self, table_node: URIRef, table: Table, row: Row) -> URIRef:
+        g = self.g
+        obs = self._row_uri(table_node, row)
         g.add((obs, RDF.type, QB.Observation))
         g.add((obs, RDF.type, BG.BudgetObservation))
         g.add((obs, QB.dataSet, self.dataset))
@@ -180,6 +219,7 @@ class _Mapper:
         for cell in row.cells:
             if cell.amount is not None:
                 g.add((obs, BG[cell.measure], _decimal(cell.amount)))
+        return obs
 
     def _narrative(self) -> None:
         g = self.g

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Union
 
 import pyoxigraph
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from budgetgraph.errors import BudgetgraphError
 
@@ -36,17 +36,17 @@ class EmbeddedStore:
         except OSError as error:
             raise BudgetgraphError(f"cannot open the store: {error}", file=str(path)) from error
 
-    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
-        """Replace each named graph by the given triples, all graphs in one transaction.
+    def replace_graphs(self, graphs: Mapping[URIRef, bytes]) -> None:
+        """Replace each named graph by the given N-Triples, all graphs in one transaction.
 
         A single SPARQL Update request is atomic in pyoxigraph: either every graph is replaced or the store is
-        left as it was. The triples are written in N-Triples, whose escaping makes any document text safe.
+        left as it was. N-Triples escaping makes any document text safe inside the request.
         """
         operations = []
-        for name, graph in graphs.items():
+        for name, ntriples in graphs.items():
             iri = _checked_iri(name)
             operations.append(f"DROP SILENT GRAPH {iri}")
-            body = graph.serialize(format="nt")
+            body = ntriples.decode("utf-8")
             if body.strip():
                 operations.append(f"INSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}")
         self.engine.update(" ;\n".join(operations))

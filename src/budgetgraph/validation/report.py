@@ -18,6 +18,7 @@ class Finding:
     shape: str
     message: str
     path: str | None = None
+    component: str = str(SH.SPARQLConstraintComponent)
     published: str | None = None  # the figure as the document prints it
     derived: str | None = None  # the same figure derived from the others (a sum, a share, another table)
 
@@ -50,6 +51,7 @@ class ValidationReport:
             graph.add((result, SH.resultSeverity, severities[finding.severity]))
             graph.add((result, SH.sourceShape, URIRef(finding.shape)))
             graph.add((result, SH.resultMessage, Literal(finding.message)))
+            graph.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
             if finding.path:
                 graph.add((result, SH.resultPath, URIRef(finding.path)))
             if finding.published is not None and finding.derived is not None:
