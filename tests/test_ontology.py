@@ -1,0 +1,53 @@
+"""The ontology is the contract with every researcher who writes a query: every term the data uses is defined
+there with a Chinese and an English label and a definition."""
+
+from __future__ import annotations
+
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
+
+from budgetgraph.ingest import read_document
+from budgetgraph.mapping import map_document
+from budgetgraph.mapping.uris import BG
+from budgetgraph.resources import resource
+from conftest import BASE, SEED
+
+CORPUS = resource("..", "..", "..", "..", "shared", "corpus")
+
+
+def ontology() -> Graph:
+    return Graph().parse(resource("ontology", "budgetgraph.ttl"))
+
+
+def _labels(graph: Graph, term: URIRef) -> set[str]:
+    return {label.language for label in graph.objects(term, RDFS.label)}  # type: ignore[attr-defined]
+
+
+def test_every_bg_term_the_data_uses_is_defined_with_both_labels() -> None:
+    onto = ontology()
+    used: set[URIRef] = set()
+    documents = [SEED, *sorted(CORPUS.glob("putuo-govoffice-*.pdf"))]
+    for path in documents:
+        mapped = map_document(read_document(path), BASE)
+        for s, p, o in mapped.union():
+            used.update(t for t in (s, p, o) if isinstance(t, URIRef) and str(t).startswith(str(BG)))
+            if p == RDF.type and isinstance(o, URIRef):
+                used.add(o)
+    undefined = sorted(str(t) for t in used if str(t).startswith(str(BG)) and (t, None, None) not in onto)
+    assert undefined == []
+    unlabelled = sorted(str(t) for t in used if str(t).startswith(str(BG)) and _labels(onto, t) != {"zh", "en"})
+    assert unlabelled == []
+
+
+def test_every_class_and_property_has_a_definition() -> None:
+    onto = ontology()
+    terms = {s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty) for s in onto.subjects(RDF.type, kind)}
+    assert len(terms) > 80
+    assert sorted(str(t) for t in terms if onto.value(t, SKOS.definition) is None) == []
+    assert sorted(str(t) for t in terms if _labels(onto, t) != {"zh", "en"}) == []
+
+
+def test_every_table_kind_the_reader_knows_is_a_concept() -> None:
+    from budgetgraph.records import TableKind
+
+    onto = ontology()
+    assert sorted(k.value for k in TableKind if (BG["table-" + k.value], RDF.type, BG.TableKind) not in onto) == []
