@@ -51,3 +51,18 @@ def test_every_table_kind_the_reader_knows_is_a_concept() -> None:
 
     onto = ontology()
     assert sorted(k.value for k in TableKind if (BG["table-" + k.value], RDF.type, BG.TableKind) not in onto) == []
+
+
+def test_each_table_is_a_cube_whose_structure_declares_its_measures() -> None:
+    from rdflib import Namespace
+
+    qb = Namespace("http://purl.org/linked-data/cube#")
+    onto = ontology()
+    for path in [SEED, *sorted(CORPUS.glob("putuo-govoffice-*.pdf"))]:
+        graph = map_document(read_document(path), BASE).graph
+        for table in graph.subjects(RDF.type, BG.Table):
+            structure = graph.value(table, qb.structure)
+            assert (structure, RDF.type, qb.DataStructureDefinition) in onto, structure
+            declared = {m for c in onto.objects(structure, qb.component) for m in onto.objects(c, qb.measure)}
+            used = {p for obs in graph.subjects(qb.dataSet, table) for p in graph.predicates(obs) if (p, RDF.type, qb.MeasureProperty) in onto}
+            assert used <= declared, (table, used - declared)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,8 +27,9 @@ def blank_pdf(pages: int) -> bytes:
     return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
 
 
-def _quads(store: EmbeddedStore) -> set[str]:
-    return {str(q) for q in store.engine}
+def _quads(store: EmbeddedStore) -> Counter[str]:
+    """The store's quads, blank nodes (the ontology's component specifications) compared by position only."""
+    return Counter(re.sub(r"_:\w+", "_:b", str(q)) for q in store.engine)
 
 
 def test_reingest_replaces_never_duplicates(tmp_path: Path) -> None:
@@ -34,7 +37,7 @@ def test_reingest_replaces_never_duplicates(tmp_path: Path) -> None:
     ingest(SEED, store, BASE)
     first = _quads(store)
     ingest(SEED, store, BASE)
-    assert len(store) == len(first) > 3000
+    assert len(store) == sum(first.values()) > 3000
     assert _quads(store) == first
 
 

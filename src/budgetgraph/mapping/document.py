@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
 from budgetgraph.ingest.performance import LEVEL2
 from budgetgraph.mapping import uris
@@ -124,7 +124,7 @@ class _Mapper:
         doc, g, ds = self.doc, self.g, self.dataset
         source = self.mint.document(doc.source.sha256)
         g.add((ds, RDF.type, BG.BudgetDataset))
-        g.add((ds, RDF.type, QB.DataSet))
+        g.add((ds, RDF.type, DCAT.Dataset))
         g.add((ds, DCTERMS.title, Literal(doc.title, lang="zh")))
         g.add((ds, BG.fiscalYear, self.year))
         g.add((ds, BG.phase, self.phase))
@@ -143,6 +143,8 @@ class _Mapper:
         g = self.g
         node = URIRef(f"{self.dataset}/table/{table.number}")
         g.add((node, RDF.type, BG.Table))
+        g.add((node, RDF.type, QB.DataSet))
+        g.add((node, QB.structure, BG["dsd-" + table.kind.value]))
         g.add((node, DCTERMS.isPartOf, self.dataset))
         g.add((node, DCTERMS.title, Literal(table.title, lang="zh")))
         g.add((node, BG.tableKind, BG["table-" + table.kind.value]))
@@ -189,7 +191,8 @@ class _Mapper:
         obs = self._row_uri(table_node, row)
         g.add((obs, RDF.type, QB.Observation))
         g.add((obs, RDF.type, BG.BudgetObservation))
-        g.add((obs, QB.dataSet, self.dataset))
+        g.add((obs, QB.dataSet, table_node))
+        g.add((obs, BG.dataset, self.dataset))
         g.add((obs, BG.table, table_node))
         g.add((obs, BG.rowNumber, _int(row.number)))
         g.add((obs, BG.rowRole, BG["role-" + row.role.value]))
