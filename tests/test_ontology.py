@@ -66,3 +66,35 @@ def test_each_table_is_a_cube_whose_structure_declares_its_measures() -> None:
             declared = {m for c in onto.objects(structure, qb.component) for m in onto.objects(c, qb.measure)}
             used = {p for obs in graph.subjects(qb.dataSet, table) for p in graph.predicates(obs) if (p, RDF.type, qb.MeasureProperty) in onto}
             assert used <= declared, (table, used - declared)
+
+
+def test_the_documentation_is_generated_from_the_turtle_and_served(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from html.parser import HTMLParser
+
+    from fastapi.testclient import TestClient
+
+    from budgetgraph.service import create_app
+    from budgetgraph.store import EmbeddedStore
+
+    onto = ontology()
+    client = TestClient(create_app(EmbeddedStore(), base=BASE))
+    page = client.get("/def")
+    assert page.headers["content-type"].startswith("text/html")
+
+    class Anchors(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.ids.update(value for name, value in attrs if name == "id" and value)
+
+    anchors = Anchors()
+    anchors.feed(page.text)
+    terms = {s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty) for s in onto.subjects(RDF.type, kind)}
+    assert {str(t).removeprefix(str(BG)) for t in terms if str(t).startswith(str(BG))} <= anchors.ids
+    for term in terms:
+        for label in onto.objects(term, RDFS.label):
+            assert str(label) in page.text
+    turtle = client.get("/def", headers={"Accept": "text/turtle"})
+    assert len(Graph().parse(data=turtle.text, format="turtle")) == len(onto)

@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("query", "Run a SPARQL query (text, or a .rq file) over the store.", _query, store=True)
     sub.add_argument("query", metavar="QUERY")
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sub = command("docs", "Write the ontology's HTML documentation, generated from ontology/budgetgraph.ttl.", _docs)
+    sub.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub = command("serve", "Serve the store: SPARQL endpoint at /sparql and a home page.", _serve, store=True, base=True)
     sub.add_argument("--host", default="127.0.0.1")
     sub.add_argument("--port", type=int, default=8000)
@@ -152,6 +154,18 @@ def _plain(term: object) -> str:
 def _width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
     return sum(2 if "\u1100" <= c and (c <= "\u115f" or "\u2e80" <= c <= "\ua4cf" or "\uac00" <= c <= "\ud7a3" or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uff60" or "\uffe0" <= c <= "\uffe6") else 1 for c in text)
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from budgetgraph.service.ontology_docs import render
+    from budgetgraph.validation.shacl import ontology
+
+    page = render(ontology())
+    if args.out:
+        args.out.write_text(page, encoding="utf-8")
+    else:
+        sys.stdout.write(page)
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from budgetgraph import __version__
 from budgetgraph.resources import resource
 from budgetgraph.service import sparql
+from budgetgraph.service.ontology_docs import render
+from budgetgraph.validation.shacl import ontology
 from budgetgraph.store import EmbeddedStore
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -22,6 +25,7 @@ PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?dataset ?title ?year WHERE { ?dataset a bg:BudgetDataset ; dct:title ?title ; bg:fiscalYear ?year }
 ORDER BY ?title
 """
+ONTOLOGY_PAGE = cache(lambda: render(ontology()))
 EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
 
 
@@ -30,6 +34,13 @@ def create_app(store: EmbeddedStore, *, base: str) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.include_router(sparql.router(store))
     templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    @app.get("/def", response_class=HTMLResponse)
+    async def ontology_page(request: Request) -> Response:
+        """The ontology: its documentation for browsers, its Turtle for code (Accept: text/turtle)."""
+        if "text/turtle" in request.headers.get("accept", ""):
+            return Response(resource("ontology", "budgetgraph.ttl").read_bytes(), media_type="text/turtle")
+        return HTMLResponse(ONTOLOGY_PAGE())
 
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> HTMLResponse:
