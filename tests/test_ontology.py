@@ -98,3 +98,22 @@ def test_the_documentation_is_generated_from_the_turtle_and_served(tmp_path) -> 
             assert str(label) in page.text
     turtle = client.get("/def", headers={"Accept": "text/turtle"})
     assert len(Graph().parse(data=turtle.text, format="turtle")) == len(onto)
+
+
+def test_lines_roll_up_to_their_classes_and_cofog_divisions_as_published() -> None:
+    """项 → 款 → 类 through skos:broader, and 类 → COFOG, reproduce the 类 totals the seed publishes in its
+    财政拨款收支总体情况表 (394.40, 16.99, 12.60, 11.03 万元)."""
+    from decimal import Decimal
+
+    from budgetgraph.pipeline import ingest
+    from budgetgraph.store import EmbeddedStore
+    from conftest import ROOT
+
+    store = EmbeddedStore()
+    ingest(SEED, store, BASE)
+    rollup = (ROOT / "queries" / "general-budget-rollup.rq").read_text(encoding="utf-8")
+    rows = [(s["class"].value, s["division"].value, Decimal(s["total"].value)) for s in store.query(rollup)]
+    assert rows == [("201", "01", Decimal("394.40")), ("208", "10", Decimal("16.99")), ("210", "07", Decimal("12.60")), ("221", "06", Decimal("11.03"))]
+    published = (ROOT / "queries" / "general-budget-by-class.rq").read_text(encoding="utf-8")
+    by_class = {s["code"].value: Decimal(s["amount"].value) for s in store.query(published) if s["code"] is not None}
+    assert by_class == {code: total for code, _, total in rows}

@@ -83,3 +83,22 @@ def class_code_for_name(name: str, *, exact: bool = False) -> str | None:
         return None
     loose = [code for code, zh in classes.items() if stem and (_subsequence(stem, zh) or _subsequence(zh, stem))]
     return loose[0] if len(loose) == 1 else None
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A functional 类 matched to a COFOG division (skos:closeMatch, broadMatch or relatedMatch)."""
+
+    class_code: str
+    division: str
+    relation: str
+
+
+@cache
+def cofog_divisions() -> dict[str, Code]:
+    return {r["code"]: Code(r["code"], r["zh"], r["en"]) for r in _read("cofog.csv")}
+
+
+@cache
+def cofog_alignment() -> tuple[Alignment, ...]:
+    return tuple(Alignment(r["class"], r["division"], r["relation"]) for r in _read("cofog-alignment.csv"))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
 
-from budgetgraph.codelists import FUNCTIONAL_EDITION, Code, economic_codes, functional_codes
+from budgetgraph.codelists import FUNCTIONAL_EDITION, Code, cofog_alignment, cofog_divisions, economic_codes, functional_codes
 from budgetgraph.mapping import uris
 from budgetgraph.mapping.uris import BG
 
@@ -25,6 +25,19 @@ def functional_scheme_graph(year: int) -> tuple[URIRef, Graph]:
     graph.add((scheme, BG.fiscalYear, Literal(str(year), datatype=XSD.gYear)))
     graph.add((scheme, SKOS.note, Literal(f"Codes from the {FUNCTIONAL_EDITION} edition of 政府收支分类科目.", lang="en")))
     _concepts(graph, scheme, functional_codes().values(), lambda c: uris.function_code(year, c))
+    for alignment in cofog_alignment():
+        graph.add((uris.function_code(year, alignment.class_code), SKOS[alignment.relation], uris.cofog_code(alignment.division)))
+    if year != FUNCTIONAL_EDITION:
+        for code in functional_codes():
+            graph.add((uris.function_code(year, code), SKOS.exactMatch, uris.function_code(FUNCTIONAL_EDITION, code)))
+    return uris.codelist_graph(scheme), graph
+
+
+def cofog_scheme_graph() -> tuple[URIRef, Graph]:
+    """The ten COFOG divisions, which the functional 类 of every year's scheme match."""
+    scheme = uris.cofog_scheme()
+    graph = _scheme(scheme, "政府职能分类（COFOG）", "Classification of the Functions of Government (COFOG)")
+    _concepts(graph, scheme, cofog_divisions().values(), uris.cofog_code)
     return uris.codelist_graph(scheme), graph
 
 

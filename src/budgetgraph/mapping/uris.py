@@ -85,3 +85,11 @@ def economic_code(code: str) -> URIRef:
 
 def codelist_graph(scheme: URIRef) -> URIRef:
     return URIRef(f"{scheme}/graph")
+
+
+def cofog_scheme() -> URIRef:
+    return URIRef(f"{CODE}cofog")
+
+
+def cofog_code(division: str) -> URIRef:
+    return URIRef(f"{CODE}cofog/{division}")
