@@ -11,14 +11,14 @@ from budgetgraph.records import TableKind
 TITLES: tuple[tuple[TableKind, re.Pattern[str]], ...] = (
     (TableKind.THREE_PUBLIC, re.compile(r"三公.*经费.*表")),
     (TableKind.PERFORMANCE_TARGETS, re.compile(r"绩效目标.*表")),
-    (TableKind.FISCAL_GRANT_SUMMARY, re.compile(r"财政拨款收支(预算)?(总体情况)?总?表")),
-    (TableKind.INCOME_EXPENDITURE_SUMMARY, re.compile(r"(部门|单位)(财务)?收支(预算)?(总体情况)?总?表")),
-    (TableKind.INCOME_SUMMARY, re.compile(r"(部门|单位)收入(预算)?(总体情况)?总?表")),
-    (TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE, re.compile(r"一般公共预算基本支出.*表")),
-    (TableKind.GENERAL_BUDGET_EXPENDITURE, re.compile(r"一般公共预算支出(功能分类)?(预算|情况)?表")),
-    (TableKind.GOVERNMENT_FUND_EXPENDITURE, re.compile(r"政府性基金(预算)?支出(功能分类)?(预算|情况)?表")),
-    (TableKind.STATE_CAPITAL_EXPENDITURE, re.compile(r"国有资本经营预算支出(功能分类)?(预算|情况)?表")),
-    (TableKind.EXPENDITURE_SUMMARY, re.compile(r"(部门|单位)支出(预算)?(总体情况)?总?表")),
+    (TableKind.GOVERNMENT_FUND_EXPENDITURE, re.compile(r"政府性基金(预算)?(财政拨款)?(收入)?支出(功能分类)?(预算|决算|情况)?表")),
+    (TableKind.STATE_CAPITAL_EXPENDITURE, re.compile(r"国有资本经营预算(财政拨款)?(收入)?支出(功能分类)?(预算|决算|情况)?表")),
+    (TableKind.FISCAL_GRANT_SUMMARY, re.compile(r"财政拨款收(入)?支(出)?(预算|决算)?(总体情况)?总?表")),
+    (TableKind.INCOME_EXPENDITURE_SUMMARY, re.compile(r"((部门|单位)(财务)?收支(预算)?(总体情况)?总?表|^收入支出决算总表)")),
+    (TableKind.INCOME_SUMMARY, re.compile(r"((部门|单位)收入(预算)?(总体情况)?总?表|^收入决算表)")),
+    (TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE, re.compile(r"一般公共预算(财政拨款)?基本支出.*表")),
+    (TableKind.GENERAL_BUDGET_EXPENDITURE, re.compile(r"一般公共预算(财政拨款)?支出(功能分类)?(预算|决算|情况)?表")),
+    (TableKind.EXPENDITURE_SUMMARY, re.compile(r"((部门|单位)支出(预算)?(总体情况)?总?表|^支出决算表)")),
     (TableKind.OPERATING_COSTS, re.compile(r"机关运行经费(支出)?(情况)?表?$")),
 )
 
