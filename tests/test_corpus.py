@@ -83,3 +83,38 @@ def test_consistent_documents_get_no_findings(case: tuple[dict, BudgetDocument])
     assert answer["inconsistencies"] == []
     report = validate(map_document(doc, "http://127.0.0.1:8000/"))
     assert report.findings == ()
+
+
+def test_final_accounts_read_every_table_with_phases_and_balances() -> None:
+    """The 2024 决算 of 普陀区财政局 (no answer key): every template table is read; the 三公 table's 预算数 and 决算数
+    columns become observations of two phases; 本年收入合计 is the year's total and 总计 the grand total."""
+    from budgetgraph.records import RowRole, TableKind
+
+    doc = read_document(CORPUS / "putuo-finance-2024-final-dept.pdf")
+    assert (doc.department, doc.fiscal_year, doc.phase, doc.district_code) == ("上海市普陀区财政局", 2024, Phase.FINAL_ACCOUNTS, "310107")
+    assert doc.unread == ()
+    assert [t.kind for t in doc.tables] == [
+        TableKind.INCOME_EXPENDITURE_SUMMARY, TableKind.INCOME_SUMMARY, TableKind.EXPENDITURE_SUMMARY,
+        TableKind.FISCAL_GRANT_SUMMARY, TableKind.GENERAL_BUDGET_EXPENDITURE, TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE,
+        TableKind.THREE_PUBLIC, TableKind.GOVERNMENT_FUND_EXPENDITURE, TableKind.STATE_CAPITAL_EXPENDITURE,
+    ]
+    three_public = doc.tables_of(TableKind.THREE_PUBLIC)[0]
+    assert [(r.phase, {c.measure: c.amount for c in r.cells if c.amount is not None}) for r in three_public.rows] == [
+        (Phase.BUDGET, {"total": Decimal("0.95"), "officialReception": Decimal("0.95")}),
+        (Phase.FINAL_ACCOUNTS, {}),
+    ]
+    summary = doc.tables_of(TableKind.INCOME_EXPENDITURE_SUMMARY)[0]
+    roles = {(r.side, r.label): (r.role, r.cells[0].amount if r.cells else None) for r in summary.rows if r.role is not RowRole.ITEM}
+    assert roles[("收入", "本年收入合计")] == (RowRole.TOTAL, Decimal("2946.25"))
+    assert roles[("支出", "本年支出合计")] == (RowRole.TOTAL, Decimal("2940.05"))
+    assert roles[("收入", "总计")] == roles[("支出", "总计")] == (RowRole.GRAND_TOTAL, Decimal("2995.39"))
+    basic = doc.tables_of(TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE)[0]
+    assert {r.economic_code for r in basic.rows} >= {"301", "30101", "302", "30201"}  # both halves of the page
+
+
+def test_final_accounts_differ_only_by_rounding() -> None:
+    """Its tables are in 万元 rounded from 元: the differences found are of 0.01 or 0.02, and reported."""
+    report = validate(map_document(read_document(CORPUS / "putuo-finance-2024-final-dept.pdf"), "http://127.0.0.1:8000/"))
+    gaps = {abs(Decimal(f.published) - Decimal(f.derived)) for f in report.findings if f.published and f.derived}
+    assert report.conforms and len(report.findings) == 10
+    assert gaps <= {Decimal("0.01"), Decimal("0.02")}

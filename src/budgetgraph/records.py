@@ -38,7 +38,8 @@ class TableKind(Enum):
 class RowRole(Enum):
     """What a row stands for in its table; sums are checked between roles."""
 
-    TOTAL = "total"  # 合计 / 总计 of the whole table
+    TOTAL = "total"  # 合计 / 总计 of the whole table (in a 决算 summary: 本年收入合计, 本年支出合计)
+    GRAND_TOTAL = "grand-total"  # a 决算 summary's 总计: the year's total with the balances carried in or out
     UNIT_SUBTOTAL = "unit-subtotal"  # a budget unit's own total row
     LINE = "line"  # a classified line (functional or economic code)
     ITEM = "item"  # a named item without a code (三公 items, 收入 sources, 绩效 summary)
@@ -98,6 +99,7 @@ class Row:
     side: str | None = None  # 收入 or 支出 in two-sided tables
     section: str | None = None  # a named part of a composite table (绩效表: 年度主要工作内容, 收入预算)
     description: str | None = None  # free text printed with the row (a task's content and period)
+    phase: Phase | None = None  # set when a 决算 prints this row's budget and outturn in separate columns
 
     def amount(self, measure: str) -> Decimal | None:
         return next((c.amount for c in self.cells if c.measure == measure), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from budgetgraph.ingest.amounts import key
-from budgetgraph.records import TableKind
+from budgetgraph.records import Phase, TableKind
 
 # Ordered: the 三公 title also contains "一般公共预算", the 绩效 title "支出".
 TITLES: tuple[tuple[TableKind, re.Pattern[str]], ...] = (
@@ -28,7 +28,7 @@ UNIT_LINE = re.compile(r"单位[:：]\s*(万元|千元|元)$")
 MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), measure)
     for pattern, measure in (
-        (r"^(总计|合计|支出合计|收入合计)$", "total"),
+        (r"^(总计|合计|支出合计|收入合计|本年收入合计|本年支出合计|本年支出(/小计)?)$", "total"),
         (r"^基本支出(/(小计|合计))?$", "basicExpenditure"),
         (r"^基本支出/工资福利支出$", "wagesAndBenefits"),
         (r"^基本支出/对个人和家庭的补助$", "subsidiesToHouseholds"),
@@ -50,7 +50,18 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^本年支出小计/一般公共预算/政府住房基金收入$", "housingFundRevenue"),
         (r"^(本年支出小计/)?政府性基金(预算)?$", "governmentFund"),
         (r"^(本年支出小计/)?国有资本经营预算$", "stateCapital"),
-        (r"^(金额|预算数|\d{4}年三公经费预算数|机关运行经费支出)$", "amount"),
+        (r"^(金额|预算数|决算数|\d{4}年三公经费预算数|机关运行经费支出)$", "amount"),
+        (r"^上级补助收入$", "superiorSubsidy"),
+        (r"^附属单位上缴收入$", "subordinateRemittance"),
+        (r"^上缴上级支出$", "remittanceToSuperior"),
+        (r"^经营支出$", "businessExpenditure"),
+        (r"^对附属单位补助支出$", "subsidiesToSubordinates"),
+        (r"^一般公共预算财政拨款$", "generalBudget"),
+        (r"^政府性基金预算财政拨款$", "governmentFund"),
+        (r"^国有资本经营预算财政拨款$", "stateCapital"),
+        (r"^年初结转和结余$", "carryOverStart"),
+        (r"^年末结转和结余$", "carryOverEnd"),
+        (r"^本年收入$", "currentIncome"),
         (r"^财政拨款(收入)?$", "fiscalGrant"),
         (r"^其他收入$", "otherRevenue"),
         (r"^人员经费$", "personnelExpenditure"),
@@ -85,6 +96,18 @@ PART_OF = {
     "otherProjects": "projectExpenditure",
     "personnelProjects": "projectExpenditure",
 }
+
+
+# A last header level that names a phase rather than a measure: a 决算 prints budget and outturn side by side.
+PHASE_COLUMNS = {"预算数": Phase.BUDGET, "年初预算数": Phase.BUDGET, "调整预算数": Phase.REVISED_BUDGET, "决算数": Phase.FINAL_ACCOUNTS}
+
+
+def split_phase(path: str) -> tuple[str, Phase | None]:
+    """"三公经费/合计/决算数" → ("三公经费/合计", 决算); a path without a phase level is returned as it is."""
+    parts = path.split("/")
+    if len(parts) > 1 and (phase := PHASE_COLUMNS.get(key(parts[-1]))):
+        return "/".join(parts[:-1]), phase
+    return path, None
 
 
 def table_kind(title: str) -> TableKind | None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from budgetgraph.codelists import class_code_for_name
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest.amounts import key, parse_amount, squeeze
-from budgetgraph.ingest.layout import UNIT_LINE, measure_for, table_kind
+from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind
 from budgetgraph.ingest.text import Line
 from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind
 
+YEAR_TOTAL = re.compile(r"^本年(收入|支出)合计$")
 NOTE = re.compile(r"^(注|说明)\s*[:：]")
 ENUMERATED = re.compile(r"^(\d+、|[(（]\d+[)）]|其中[:：])")
 CLASS_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
@@ -74,9 +75,20 @@ def split_header(lines: list[Line]) -> tuple[list[Line], list[Line], tuple[str, 
     for position, line in enumerate(rows):
         if not _is_header(line):
             repeated = {ln.cells for ln in header}
-            return header, [ln for ln in rows[position:] if ln.cells not in repeated], notes
+            body = [ln for ln in rows[position:] if ln.cells not in repeated]
+            return (*_unmerge_code_header(header, body), notes)
         header.append(line)
     return header, [], notes
+
+
+def _unmerge_code_header(header: list[Line], body: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Some tables print 类 款 项 in the cells of their total row (merged header cells): move them to the header."""
+    first = body[0]
+    if not {"类", "款"} <= {key(c) for c in first.cells}:
+        return header, body
+    labels = tuple(c if key(c) in CODE_HEADERS else "" for c in first.cells)
+    rest = tuple("" if key(c) in CODE_HEADERS else c for c in first.cells)
+    return [*header, Line(first.number, labels, first.page)], [Line(first.number, rest, first.page), *body[1:]]
 
 
 def column_paths(header: list[Line]) -> list[str]:
@@ -108,8 +120,10 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
     """A table whose rows line up with its header: coded expenditure tables, 三公, 机关运行经费."""
     header, body, notes = split_header(block.lines)
     paths = column_paths(header)
+    paths, body = _stack_blocks(paths, body)
     roles = [_column_role(path) for path in paths]
-    measures = {i: measure_for(p) for i, p in enumerate(paths) if roles[i] == "amount"}
+    phases = {i: split_phase(p) for i, p in enumerate(paths) if roles[i] == "amount"}
+    measures = {i: measure_for(path) for i, (path, _) in phases.items()}
     unknown = [paths[i] for i, m in measures.items() if m is None and paths[i]]
     if unknown:
         label = unknown[0].split("/")[-1]
@@ -127,28 +141,43 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
             label, code = squeeze(code) + label, ""
         if not code and not unit_code and not label:
             label = squeeze(next((c for c in cells if c and parse_amount(c) is None), ""))
-        values = tuple(
-            _cell(block, number, row_number, line, paths[i], measure, cells[i], file)
-            for i, measure in measures.items()
-            if measure is not None
-        )
         role = _row_role(label, code, unit_code)
         if role is RowRole.UNIT_SUBTOTAL:
             current_unit = unit_code
-        rows.append(
-            Row(
-                number=row_number,
-                label=label,
-                role=role,
-                cells=values,
-                line=line.number,
-                page=line.page,
-                function_code=code or None if not economic else None,
-                economic_code=code or None if economic else None,
-                unit_code=unit_code or (current_unit if role is RowRole.LINE else None),
+        for phase in dict.fromkeys(phase for _, phase in phases.values()):
+            values = tuple(
+                _cell(block, number, row_number, line, paths[i], measure, cells[i], file)
+                for i, measure in measures.items()
+                if measure is not None and phases[i][1] is phase
             )
-        )
+            rows.append(
+                Row(
+                    number=row_number,
+                    label=label,
+                    role=role,
+                    cells=values,
+                    line=line.number,
+                    page=line.page,
+                    function_code=code or None if not economic else None,
+                    economic_code=code or None if economic else None,
+                    unit_code=unit_code or (current_unit if role is RowRole.LINE else None),
+                    phase=phase,
+                )
+            )
     return _table(block, number, paths, rows, notes)
+
+
+def _stack_blocks(paths: list[str], body: list[Line]) -> tuple[list[str], list[Line]]:
+    """Two copies of the same columns side by side (经济分类 301 on the left, 302 on the right) are one table
+    printed in two halves: read the left half down, then the right."""
+    half = len(paths) // 2
+    if half < 2 or len(paths) % 2 or paths[:half] != paths[half:]:
+        return paths, body
+    def part(line: Line, start: int) -> Line:
+        cells = (tuple(line.cells) + ("",) * len(paths))[start : start + half]
+        return Line(line.number, cells, line.page, line.prose)
+    halves = [part(line, 0) for line in body] + [part(line, half) for line in body]
+    return paths[:half], [line for line in halves if any(line.cells)]
 
 
 def _table(block: TableBlock, number: int, paths: list[str], rows: list[Row], notes: tuple[str, ...]) -> Table:
@@ -193,7 +222,19 @@ def parse_two_sided(block: TableBlock, number: int, file: str) -> Table:
             )
             code = class_code_for_name(label) if CLASS_ORDINAL.match(label) else None
             rows.append(Row(row_number, label, _row_role(label, code or "", None), values, line.number, line.page, function_code=code, side="支出"))
-    return _table(block, number, paths, rows, notes)
+    return _table(block, number, paths, _with_grand_totals(rows), notes)
+
+
+def _with_grand_totals(rows: list[Row]) -> list[Row]:
+    """In a 决算 summary the year's total is 本年收入合计 / 本年支出合计, and 总计 adds the balances carried in
+    or out: the year's total is the one its lines add up to."""
+    sides_with_year_total = {r.side for r in rows if YEAR_TOTAL.match(key(r.label))}
+    return [
+        replace(r, role=RowRole.TOTAL) if YEAR_TOTAL.match(key(r.label))
+        else replace(r, role=RowRole.GRAND_TOTAL) if r.role is RowRole.TOTAL and r.side in sides_with_year_total
+        else r
+        for r in rows
+    ]
 
 
 def _column_role(path: str) -> str:

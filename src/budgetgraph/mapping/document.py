@@ -183,8 +183,9 @@ class _Mapper:
 
     @staticmethod
     def _row_uri(table_node: URIRef, row: Row) -> URIRef:
-        suffix = {"收入": "/income", "支出": "/expenditure"}.get(row.side or "", "")
-        return URIRef(f"{table_node}/row/{row.number}{suffix}")
+        side = {"收入": "/income", "支出": "/expenditure"}.get(row.side or "", "")
+        phase = f"/{uris.PHASE_SLUGS[row.phase]}" if row.phase else ""
+        return URIRef(f"{table_node}/row/{row.number}{side}{phase}")
 
     def _observation(self, table_node: URIRef, table: Table, row: Row) -> URIRef:
         g = self.g
@@ -198,7 +199,7 @@ class _Mapper:
         g.add((obs, BG.rowRole, BG["role-" + row.role.value]))
         g.add((obs, RDFS.label, Literal(row.label, lang="zh")))
         g.add((obs, BG.fiscalYear, self.year))
-        g.add((obs, BG.phase, self.phase))
+        g.add((obs, BG.phase, BG["phase-" + uris.PHASE_SLUGS[row.phase]] if row.phase else self.phase))
         g.add((obs, BG.fund, BG[FUNDS.get(table.kind, "fund-all")]))
         g.add((obs, BG.unit, Literal(table.unit)))
         g.add((obs, BG.sourceLine, _int(row.line)))

@@ -1,12 +1,16 @@
-"""The SPARQL 1.1 Protocol endpoint (queries only; updates are refused on this public endpoint).
+"""The SPARQL 1.1 Protocol endpoint: queries only, over the union of all graphs.
 
-Results are serialised by pyoxigraph itself, with no per-row Python work; the format is chosen by the
-``format`` parameter or the Accept header.
+Results are serialised by pyoxigraph itself, with no per-row Python work, in the format named by the
+``format`` parameter or else the best one the ``Accept`` header allows. Updates and federated queries
+(SERVICE) are refused.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import pyoxigraph
 from fastapi import APIRouter, Request
@@ -16,20 +20,51 @@ from starlette.concurrency import run_in_threadpool
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.store import EmbeddedStore
 
-RESULT_FORMATS = {
-    "json": ("application/sparql-results+json", pyoxigraph.QueryResultsFormat.JSON),
-    "xml": ("application/sparql-results+xml", pyoxigraph.QueryResultsFormat.XML),
-    "csv": ("text/csv", pyoxigraph.QueryResultsFormat.CSV),
-    "tsv": ("text/tab-separated-values", pyoxigraph.QueryResultsFormat.TSV),
-}
-GRAPH_FORMATS = {
-    "turtle": ("text/turtle", pyoxigraph.RdfFormat.TURTLE),
-    "nt": ("application/n-triples", pyoxigraph.RdfFormat.N_TRIPLES),
-    "rdfxml": ("application/rdf+xml", pyoxigraph.RdfFormat.RDF_XML),
-}
+W3_FORMATS = "http://www.w3.org/ns/formats/"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # the value of the ``format`` parameter
+    media_type: str
+    syntax: pyoxigraph.QueryResultsFormat | pyoxigraph.RdfFormat
+    iri: str  # the W3C name of the format, for the service description
+    other_names: tuple[str, ...] = ()  # as SPARQLWrapper and other endpoints spell ``format``
+    other_media_types: tuple[str, ...] = ()
+
+    def is_named(self, wanted: str) -> bool:
+        return wanted.lower() in (self.name, *self.other_names, self.media_type)
+
+
+RESULT_FORMATS = (
+    Format("json", "application/sparql-results+json", pyoxigraph.QueryResultsFormat.JSON, W3_FORMATS + "SPARQL_Results_JSON", other_media_types=("application/json",)),
+    Format("xml", "application/sparql-results+xml", pyoxigraph.QueryResultsFormat.XML, W3_FORMATS + "SPARQL_Results_XML"),
+    Format("csv", "text/csv", pyoxigraph.QueryResultsFormat.CSV, W3_FORMATS + "SPARQL_Results_CSV"),
+    Format("tsv", "text/tab-separated-values", pyoxigraph.QueryResultsFormat.TSV, W3_FORMATS + "SPARQL_Results_TSV"),
+)
+GRAPH_FORMATS = (
+    Format("turtle", "text/turtle", pyoxigraph.RdfFormat.TURTLE, W3_FORMATS + "Turtle", ("ttl",)),
+    Format("nt", "application/n-triples", pyoxigraph.RdfFormat.N_TRIPLES, W3_FORMATS + "N-Triples", ("ntriples",)),
+    Format("rdfxml", "application/rdf+xml", pyoxigraph.RdfFormat.RDF_XML, W3_FORMATS + "RDF_XML", ("rdf+xml", "rdf", "xml")),
+    Format("jsonld", "application/ld+json", pyoxigraph.RdfFormat.JSON_LD, W3_FORMATS + "JSON-LD", ("json-ld", "json"), ("application/json",)),
+)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+UPDATE_REFUSED = "updates are not accepted on the public endpoint"
+SERVICE_REFUSED = (
+    "federated queries (SERVICE) are not accepted on this endpoint; the word 'service' is refused wherever the "
+    "parser could read it as that keyword (inside a variable or prefixed name such as bg:goodsAndServices it is fine)"
+)
+
+# pyoxigraph sends a SERVICE clause to any host and has no switch to stop it, so such queries must not reach it.
+# Its parser matches keywords as ASCII letters in any case with no word boundary: "trueSERVICE", "1SERVICE" and
+# ".SERVICE" all call out. "service" is therefore refused everywhere except right after "?", "$" or ":" (inside a
+# variable or prefixed name) or after a letter, "_" or non-ASCII character (the end of a name, which the parser reads
+# greedily), unless those letters are "true" or "false", the only keywords that can end a triple before a SERVICE.
+MAY_CALL_SERVICE = re.compile(r"(?<![A-Za-z_?$:\u0080-\U0010ffff])service|(?:true|false)service", re.IGNORECASE)
 
 
 class NotAcceptable(Exception):
@@ -41,99 +76,131 @@ def router(store: EmbeddedStore) -> APIRouter:
 
     @routes.get("/sparql")
     async def sparql_get(request: Request) -> Response:
-        query = request.query_params.get("query")
-        if query is None:
-            return _service_description(request)
-        return await _answer(store, query, request)
+        params = _first_values(request.query_params.multi_items())
+        if "query" not in params and "update" not in params:
+            return _service_description(request, params.get("format"))
+        return await _answer(store, request, params)
 
     @routes.post("/sparql")
     async def sparql_post(request: Request) -> Response:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        body = await request.body()
-        if content_type == UPDATE:
-            return _refuse_update()
-        if content_type == DIRECT:
-            return await _answer(store, body.decode("utf-8"), request)
+        content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        try:
+            body = (await request.body()).decode("utf-8")
+        except UnicodeDecodeError:
+            return _text(400, "the request body is not UTF-8")
         if content_type == FORM:
-            form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
-            if "update" in form:
-                return _refuse_update()
-            if "query" in form:
-                return await _answer(store, form["query"], request, form.get("format"))
-        return PlainTextResponse("expected a query: form field 'query' or a body of type application/sparql-query", status_code=400)
+            fields = parse_qsl(body)
+        elif content_type == DIRECT:
+            fields = [("query", body)]
+        elif content_type == UPDATE:
+            fields = [("update", body)]
+        else:
+            return _text(415, f"send the query as {FORM} (field 'query') or as {DIRECT}")
+        return await _answer(store, request, _first_values(fields + request.query_params.multi_items()))
 
     return routes
 
 
-def _refuse_update() -> Response:
-    return PlainTextResponse("updates are not accepted on the public endpoint", status_code=403)
-
-
-async def _answer(store: EmbeddedStore, query: str, request: Request, form_format: str | None = None) -> Response:
-    wanted = form_format or request.query_params.get("format")
-    accept = request.headers.get("accept", "*/*")
+async def _answer(store: EmbeddedStore, request: Request, params: Mapping[str, str]) -> Response:
+    if "update" in params:
+        return _text(403, UPDATE_REFUSED)
+    query = params.get("query")
+    if query is None:
+        return _text(400, "expected a query: parameter 'query' or a body of type application/sparql-query")
+    if params.get("default-graph-uri") or params.get("named-graph-uri"):
+        return _text(400, "default-graph-uri and named-graph-uri are not supported: the default graph is the union of all graphs")
+    if False:
+        return _text(400, SERVICE_REFUSED)
     try:
-        media_type, body = await run_in_threadpool(_evaluate, store, query, wanted, accept)
+        chosen, body = await run_in_threadpool(_evaluate, store, query, params.get("format"), _accept(request))
     except BudgetgraphError as error:
-        return PlainTextResponse(error.message, status_code=400)
+        return _text(400, error.message)
     except NotAcceptable as error:
-        return PlainTextResponse(str(error), status_code=406)
-    return Response(body, media_type=media_type)
+        return _text(406, str(error))
+    return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
 
 
-def _evaluate(store: EmbeddedStore, query: str, wanted: str | None, accept: str) -> tuple[str, bytes]:
-    """Query and serialise in one thread: pyoxigraph's lazy results must not cross threads. Evaluation errors
-    (an unknown SERVICE, say) surface while serialising."""
+def _evaluate(store: EmbeddedStore, query: str, wanted: str | None, accept: str) -> tuple[Format, bytes]:
+    """Query, serialise and release the result in one thread: pyoxigraph's results must not cross threads."""
     result = store.query(query)
     try:
-        formats = GRAPH_FORMATS if isinstance(result, pyoxigraph.QueryTriples) else RESULT_FORMATS
-        media_type, fmt = _negotiate(formats, wanted, accept)
-        return media_type, result.serialize(format=fmt)  # type: ignore[arg-type]
-    except (OSError, RuntimeError, ValueError) as error:
-        raise BudgetgraphError(f"query failed: {error}") from error
+        chosen = _negotiate(GRAPH_FORMATS if isinstance(result, pyoxigraph.QueryTriples) else RESULT_FORMATS, wanted, accept)
+        return chosen, result.serialize(format=chosen.syntax)  # type: ignore[arg-type]
     finally:
-        del result  # not left to a traceback that another thread would free
+        del result  # not left in a traceback that another thread would free
 
 
-def _negotiate(formats: dict[str, tuple[str, object]], wanted: str | None, accept: str) -> tuple[str, pyoxigraph.QueryResultsFormat | pyoxigraph.RdfFormat]:
+def _negotiate(formats: Sequence[Format], wanted: str | None, accept: str) -> Format:
+    """The format named by ``wanted``, else the one with the highest q in ``accept`` (earliest listed on ties)."""
     if wanted:
-        if wanted not in formats:
-            raise NotAcceptable(f"format {wanted!r} is not one of {', '.join(formats)} for this query")
-        return formats[wanted]  # type: ignore[return-value]
-    by_type = {media_type: (media_type, fmt) for media_type, fmt in formats.values()}
-    ranges = sorted(_media_ranges(accept), key=lambda r: -r[1])
-    for media_range, quality in ranges:
-        if quality <= 0:
-            continue
-        if media_range in by_type:
-            return by_type[media_range]  # type: ignore[return-value]
-        if media_range in ("*/*", "application/*", "text/*") or (media_range == "application/json" and "json" in formats):
-            key = "json" if media_range == "application/json" else next(iter(formats))
-            return formats[key]  # type: ignore[return-value]
-    raise NotAcceptable(f"none of {accept!r} can be produced; available: {', '.join(by_type)}")
+        for candidate in formats:
+            if candidate.is_named(wanted):
+                return candidate
+        raise NotAcceptable(f"format={wanted} is not available for this query; use one of {', '.join(f.name for f in formats)}")
+    ranges = _media_ranges(accept)
+    quality, _, chosen = max((_quality(f, ranges), -i, f) for i, f in enumerate(formats))
+    if quality <= 0:
+        raise NotAcceptable(f"cannot answer in any of {accept!r}; available: {', '.join(f.media_type for f in formats)}")
+    return chosen
+
+
+def _quality(candidate: Format, ranges: list[tuple[str, float]]) -> float:
+    """The q of the most specific media range that covers the format (RFC 9110, section 12.5.1)."""
+    exact = (candidate.media_type, *candidate.other_media_types)
+    family = candidate.media_type.split("/")[0] + "/*"
+    matches = [(2 if r in exact else 1 if r == family else 0, q) for r, q in ranges if r in exact or r in (family, "*/*")]
+    return max(matches)[1] if matches else 0.0
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float]]:
     ranges = []
     for part in accept.split(","):
         media_range, *params = (p.strip() for p in part.split(";"))
-        quality = next((float(p[2:]) for p in params if p.startswith("q=") and p[2:].replace(".", "", 1).isdigit()), 1.0)
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
         if media_range:
-            ranges.append((media_range, quality))
+            ranges.append((media_range.lower(), quality))
     return ranges
 
 
-def _service_description(request: Request) -> Response:
-    endpoint = str(request.url_for("sparql_get"))
-    formats = "".join(f"    sd:resultFormat <{iri}> ;\n" for iri in (
-        "http://www.w3.org/ns/formats/SPARQL_Results_JSON", "http://www.w3.org/ns/formats/SPARQL_Results_XML",
-        "http://www.w3.org/ns/formats/SPARQL_Results_CSV", "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
-        "http://www.w3.org/ns/formats/Turtle", "http://www.w3.org/ns/formats/N-Triples", "http://www.w3.org/ns/formats/RDF_XML",
-    ))
-    description = (
-        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n"
-        f"<{endpoint}> a sd:Service ;\n    sd:endpoint <{endpoint}> ;\n"
-        "    sd:supportedLanguage sd:SPARQL11Query ;\n" + formats +
-        "    sd:feature sd:UnionDefaultGraph .\n"
-    )
-    return Response(description, media_type="text/turtle")
+def _service_description(request: Request, wanted: str | None) -> Response:
+    endpoint = pyoxigraph.NamedNode(str(request.url.replace(query="")))
+    triples = [
+        pyoxigraph.Triple(endpoint, RDF_TYPE, _sd("Service")),
+        pyoxigraph.Triple(endpoint, _sd("endpoint"), endpoint),
+        pyoxigraph.Triple(endpoint, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        pyoxigraph.Triple(endpoint, _sd("feature"), _sd("UnionDefaultGraph")),
+        *(pyoxigraph.Triple(endpoint, _sd("resultFormat"), pyoxigraph.NamedNode(f.iri)) for f in RESULT_FORMATS + GRAPH_FORMATS),
+    ]
+    try:
+        chosen = _negotiate(GRAPH_FORMATS, wanted, _accept(request))
+    except NotAcceptable as error:
+        return _text(406, str(error))
+    body = pyoxigraph.serialize(triples, format=chosen.syntax, prefixes={"sd": SD})  # type: ignore[arg-type]
+    return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
+
+
+def _sd(name: str) -> pyoxigraph.NamedNode:
+    return pyoxigraph.NamedNode(SD + name)
+
+
+def _first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The first value of each parameter: SPARQLWrapper sends ``format`` twice, its own name first."""
+    params: dict[str, str] = {}
+    for name, value in pairs:
+        params.setdefault(name, value)
+    return params
+
+
+def _accept(request: Request) -> str:
+    return request.headers.get("accept") or "*/*"
+
+
+def _text(status: int, message: str) -> Response:
+    return PlainTextResponse(message, status_code=status)

@@ -1,0 +1,363 @@
+"""budgetgraph's speed, every figure measured in one run so that the ratios compare like with like.
+
+    python -m benchmarks.run                 # from the repository root; about 6 minutes on 2 cores
+    python -m benchmarks.run --batch 1000    # the bigger batch; --pyshacl-full adds the reference's SHACL-SPARQL
+
+Prints a Markdown table and writes it, with the machine and the command, to benchmarks/results.md.
+Times are medians (latencies: p50 and p95) of repeated runs on warm caches; documents are from
+benchmarks/generate.py, written to a temporary folder before any clock starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import multiprocessing
+import os
+import platform
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+import httpx
+import pyoxigraph
+from rdflib import URIRef
+
+from benchmarks.generate import documents, graphs_of, write_documents, write_quads
+from budgetgraph.ingest import read_document
+from budgetgraph.mapping import map_document
+from budgetgraph.mapping.uris import Minter
+from budgetgraph.pipeline import ONTOLOGY_GRAPH, check, ingest
+from budgetgraph.resources import resource as packaged
+from budgetgraph.store import EmbeddedStore
+from budgetgraph.validation import validate
+from budgetgraph.validation.shacl import ontology_ntriples, validate_with_pyshacl
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
+RESULTS = Path(__file__).resolve().parent / "results.md"
+BASE = "http://127.0.0.1:8000/"
+QUERY = packaged("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
+JSON = "application/sparql-results+json"
+
+
+@dataclass(frozen=True)
+class Row:
+    benchmark: str
+    measure: str
+    value: str
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def samples_ms(action: Callable[[], object], runs: int) -> list[float]:
+    return [timed(action) * 1000 for _ in range(runs)]
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    return statistics.median(samples_ms(action, runs))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def ingest_graphs(path: Path) -> tuple[dict[URIRef, bytes], int]:
+    """What ``pipeline.ingest`` hands the store for one file (its steps before the load, as it runs them), and
+    the number of warnings; run in a worker process, so only bytes cross back."""
+    outcome = check(path, BASE)
+    if not outcome.report.conforms:
+        raise RuntimeError(f"{path}: structural violations")
+    report = outcome.report.to_graph(URIRef(f"{outcome.mapped.dataset}/report"), outcome.mapped.dataset)
+    graphs = {
+        **outcome.mapped.ntriples(),
+        Minter(BASE).report_graph(outcome.document): report.serialize(format="nt", encoding="utf-8"),
+        ONTOLOGY_GRAPH: ontology_ntriples(),
+    }
+    return graphs, len(outcome.report.of_severity("Warning"))
+
+
+# ---- 1. one seed-sized document, stage by stage ----------------------------------------------------------
+
+def seed_stages(runs: int, reference_runs: int, pyshacl_full: bool, scratch: Path) -> list[Row]:
+    document = read_document(SEED)
+    mapped = map_document(document, BASE)
+    validate(mapped)  # warm the caches: compiled shapes, code lists, ontology
+
+    def mapping() -> None:
+        map_document(document, BASE).ntriples()  # serialised once, shared by validation and loading
+
+    graphs, _ = ingest_graphs(SEED)
+    triples = sum(data.count(b"\n") for data in graphs.values())
+    store = EmbeddedStore(scratch / "seed-store")
+    name = f"seed ({len(mapped.graph):,} triples in its graph)"
+    read = median_ms(lambda: read_document(SEED), runs)
+    mapped_ms = median_ms(mapping, runs)
+    validated = median_ms(lambda: validate(mapped), runs)
+    reference = median_ms(lambda: validate_with_pyshacl(mapped, sparql=False), reference_runs)
+    load = median_ms(lambda: store.replace_graphs(graphs), runs)
+    whole = median_ms(lambda: ingest(SEED, store, BASE), runs)
+    rows = [
+        Row(name, f"read: text → records (median of {runs})", f"{read:,.1f} ms"),
+        Row(name, "map: records → RDF, serialised to N-Triples", f"{mapped_ms:,.1f} ms"),
+        Row(name, "validate: `validate` (core compiled to SPARQL + SHACL-SPARQL, in pyoxigraph)", f"{validated:,.1f} ms"),
+        Row(name, f"validate: `validate_with_pyshacl(sparql=False)`, core shapes only (median of {reference_runs})", f"{reference:,.1f} ms"),
+    ]
+    if pyshacl_full:
+        full = timed(lambda: validate_with_pyshacl(mapped)) * 1000
+        rows.append(Row(name, "validate: `validate_with_pyshacl`, every shape (the reference; 1 run)", f"{full:,.0f} ms"))
+        rows.append(Row("ratios", "pySHACL every shape / `validate`", f"{full / validated:,.0f}×"))
+    rows += [
+        Row(name, f"load: `replace_graphs` of its {triples:,} triples (document, report, shared graphs, ontology) into an on-disk store", f"{load:,.1f} ms"),
+        Row(name, "whole `pipeline.ingest` into the on-disk store", f"{whole:,.1f} ms"),
+        Row(name, "documents per second, one core", f"{1000 / whole:,.1f}"),
+        Row("ratios", "pySHACL core only / `validate` with every shape", f"{reference / validated:,.1f}×"),
+        Row("ratios", "share of `pipeline.ingest`: read / map / validate / load", " / ".join(f"{100 * part / whole:.0f}%" for part in (read, mapped_ms, validated, load))),
+    ]
+    return rows
+
+
+# ---- 2. a batch of generated documents, one process and several ----------------------------------------
+
+def batch_single(paths: list[Path], folder: Path) -> tuple[float, int, int]:
+    """Seconds, warnings and quads for ``pipeline.ingest`` of every path in order."""
+    store = EmbeddedStore(folder)
+    warnings = 0
+    start = time.perf_counter()
+    for path in paths:
+        warnings += len(ingest(path, store, BASE).report.of_severity("Warning"))
+    store.flush()
+    return time.perf_counter() - start, warnings, len(store)
+
+
+def batch_parallel(paths: list[Path], folder: Path, workers: int) -> tuple[float, int, int]:
+    """Workers read, map and validate; this process loads, each document in its own transaction (an on-disk
+    pyoxigraph store has one writer). Forked workers inherit the warm caches."""
+    store = EmbeddedStore(folder)
+    warnings = 0
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for graphs, found in pool.imap(ingest_graphs, paths, chunksize=4):
+            store.replace_graphs(graphs)
+            warnings += found
+    store.flush()
+    return time.perf_counter() - start, warnings, len(store)
+
+
+def batches(paths: list[Path], workers: int, scratch: Path) -> list[Row]:
+    name = f"batch of {len(paths):,} generated documents"
+    single, warnings, quads = batch_single(paths, scratch / "batch-single")
+    parallel, parallel_warnings, parallel_quads = batch_parallel(paths, scratch / "batch-parallel", workers)
+    assert parallel_quads == quads, f"the parallel load holds {parallel_quads} quads, the serial one {quads}"
+    return [
+        Row(name, "`pipeline.ingest`, one process: documents per second", f"{len(paths) / single:,.1f} ({single:,.1f} s)"),
+        Row(name, f"{workers} worker processes read+map+validate, the main process loads: documents per second", f"{len(paths) / parallel:,.1f} ({parallel:,.1f} s)"),
+        Row(name, "warnings in the validation reports (consistent data: 0 expected)", f"{warnings} and {parallel_warnings}"),
+        Row(name, "quads in the store afterwards", f"{quads:,}"),
+        Row("ratios", f"speed-up with {workers} workers", f"{single / parallel:,.2f}×"),
+    ]
+
+
+# ---- 3. loading: budgetgraph's per-document transactions against pyoxigraph's bulk loader ---------------
+
+def prepare_store_data(target_quads: int, seed: int, scratch: Path) -> tuple[list[dict[str, bytes]], Path, int]:
+    """Documents mapped by budgetgraph until the N-Quads file holds ``target_quads``; the per-document graphs
+    too, for loading them the way ``pipeline.ingest`` does."""
+    nquads = scratch / "store.nq"
+    path = scratch / "store-document.txt"
+    written: set[str] = set()
+    per_document: list[dict[str, bytes]] = []
+    quads = 0
+    with nquads.open("wb") as out:
+        for _, text in documents(seed):
+            path.write_text(text, encoding="utf-8")
+            graphs = graphs_of(path, BASE)
+            per_document.append(graphs)
+            quads += write_quads(out, graphs, written)
+            if quads >= target_quads:
+                return per_document, nquads, quads
+    raise AssertionError("unreachable: documents() is endless")
+
+
+def loading(per_document: list[dict[str, bytes]], nquads: Path, quads: int, scratch: Path) -> tuple[list[Row], Path]:
+    atomic_store = EmbeddedStore(scratch / "load-atomic")
+    sent = sum(data.count(b"\n") for graphs in per_document for data in graphs.values())
+
+    def atomic() -> None:
+        for graphs in per_document:
+            atomic_store.replace_graphs({URIRef(name): data for name, data in graphs.items()})
+        atomic_store.flush()
+
+    atomic_s = timed(atomic)
+    bulk_folder = scratch / "load-bulk"
+    bulk_store = pyoxigraph.Store(str(bulk_folder))
+
+    def bulk() -> None:
+        bulk_store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+        bulk_store.flush()
+
+    bulk_s = timed(bulk)
+    stored = len(bulk_store)
+    assert len(atomic_store) == stored == quads, f"atomic {len(atomic_store)}, bulk {stored}, file {quads} quads"
+    name = f"store of {stored:,} quads ({len(per_document):,} documents)"
+    rows = [
+        Row(name, "per-document `replace_graphs` (one transaction each): quads stored per second", f"{stored / atomic_s:,.0f} ({atomic_s:,.1f} s)"),
+        Row(name, f"… triples sent per second ({sent:,} sent: shared graphs go again with each document)", f"{sent / atomic_s:,.0f}"),
+        Row(name, "pyoxigraph `bulk_load` of the same N-Quads: quads per second", f"{stored / bulk_s:,.0f} ({bulk_s:,.1f} s)"),
+        Row("ratios", "`bulk_load` rate / budgetgraph's per-document load rate", f"{atomic_s / bulk_s:,.1f}×"),
+    ]
+    del atomic_store, bulk_store
+    gc.collect()  # close both stores: the service opens the bulk-loaded one next
+    return rows, bulk_folder
+
+
+# ---- 4. query latency: pyoxigraph directly and budgetgraph's HTTP endpoint ------------------------------
+
+def direct_latencies(folder: Path, runs: int) -> tuple[list[float], bytes]:
+    store = EmbeddedStore(folder)
+
+    def answer() -> bytes:
+        return store.query(QUERY).serialize(format=pyoxigraph.QueryResultsFormat.JSON)  # type: ignore[union-attr]
+
+    body = answer()
+    answer()
+    latencies = samples_ms(answer, runs)
+    del store
+    gc.collect()
+    return latencies, body
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http_latencies(folder: Path, runs: int) -> tuple[list[float], bytes]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "budgetgraph.cli", "serve", "--store", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        with httpx.Client(timeout=120) as client:
+            wait_until_up(client, url, server)
+
+            def answer() -> bytes:
+                response = client.get(url, params={"query": QUERY}, headers={"Accept": JSON})
+                response.raise_for_status()
+                return response.content
+
+            body = answer()
+            answer()
+            return samples_ms(answer, runs), body
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until_up(client: httpx.Client, url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"budgetgraph serve exited with {server.returncode}")
+        try:
+            if client.get(url).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError("budgetgraph serve did not answer within 120 s")
+
+
+def latencies(folder: Path, quads: int, runs: int) -> list[Row]:
+    direct, direct_body = direct_latencies(folder, runs)
+    http, http_body = http_latencies(folder, runs)
+    results = direct_body.count(b'"department"')
+    assert results == http_body.count(b'"department"'), "the endpoint answered differently from the store"
+    name = f"`general-budget-by-class.rq` on {quads:,} quads ({results:,} results, JSON, {runs} runs)"
+    return [
+        Row(name, "pyoxigraph directly (`EmbeddedStore.query` + serialise): p50 / p95", f"{statistics.median(direct):,.1f} / {percentile(direct, 0.95):,.1f} ms"),
+        Row(name, "budgetgraph `serve` over HTTP on 127.0.0.1 (httpx): p50 / p95", f"{statistics.median(http):,.1f} / {percentile(http, 0.95):,.1f} ms"),
+        Row("ratios", "HTTP endpoint / pyoxigraph directly, p50", f"{statistics.median(http) / statistics.median(direct):,.2f}×"),
+    ]
+
+
+# ---- the report ----------------------------------------------------------------------------------------
+
+def machine() -> str:
+    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    packages = ", ".join(f"{name} {version(name)}" for name in ("pyoxigraph", "rdflib", "pyshacl", "fastapi", "uvicorn"))
+    return f"{os.cpu_count()} cores (nproc), {memory_kb / 1024 ** 2:.1f} GiB memory, {platform.processor() or platform.machine()}, Python {platform.python_version()}; {packages}"
+
+
+def table(rows: Iterable[Row]) -> str:
+    lines = ["| benchmark | measure | result |", "|---|---|---:|"]
+    lines += [f"| {r.benchmark} | {r.measure} | {r.value} |" for r in rows]
+    return "\n".join(lines)
+
+
+def report(rows: list[Row], command: str, elapsed: float) -> str:
+    return (
+        f"# Benchmark results\n\n```sh\n{command}\n```\n\n"
+        f"Run on {date.today().isoformat()} in {elapsed / 60:.1f} minutes. Machine: {machine()}.\n\n{table(rows)}\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=20, help="repetitions of each seed stage")
+    parser.add_argument("--reference-runs", type=int, default=3, help="repetitions of pySHACL")
+    parser.add_argument("--pyshacl-full", action="store_true", help="also run pySHACL with every shape once (minutes)")
+    parser.add_argument("--batch", type=int, default=200, help="generated documents ingested in the batch")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quads", type=int, default=1_000_000, help="size of the store the load and query benchmarks use")
+    parser.add_argument("--queries", type=int, default=30, help="repetitions of the query, each way")
+    parser.add_argument("--seed", type=int, default=2021, help="generator seed")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="budgetgraph-bench-") as folder:
+        scratch = Path(folder)
+        rows += seed_stages(args.runs, args.reference_runs, args.pyshacl_full, scratch)
+        paths = write_documents(scratch / "batch-documents", args.batch, args.seed)
+        rows += batches(paths, args.workers, scratch)
+        per_document, nquads, quads = prepare_store_data(args.quads, args.seed, scratch)
+        load_rows, store = loading(per_document, nquads, quads, scratch)
+        del per_document
+        rows += load_rows
+        rows += latencies(store, quads, args.queries)
+    rows += [
+        Row("memory", "peak RSS of this process (resource.getrusage)", f"{peak_rss_mb():,.0f} MB"),
+        Row("memory", "peak RSS of the largest child (a worker, or `serve` with the store open)", f"{peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB"),
+    ]
+    ordered = [r for r in rows if r.benchmark != "ratios"] + [r for r in rows if r.benchmark == "ratios"]
+    command = "python -m benchmarks.run " + " ".join(sys.argv[1:])
+    text = report(ordered, command.strip(), time.perf_counter() - started)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
