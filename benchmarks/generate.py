@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import count as counting
@@ -606,7 +607,6 @@ def write_quads(out: BinaryIO, graphs: dict[str, bytes], written: set[str]) -> i
 def write_nquads(target: Path, *, count: int | None, quads: int | None, seed: int, base: str, scratch: Path) -> tuple[int, int]:
     """Documents 0, 1, … mapped and appended to ``target`` until ``count`` documents or ``quads`` quads;
     returns (documents, quads). Text files go to ``scratch``, one at a time."""
-    scratch.mkdir(parents=True, exist_ok=True)
     written: set[str] = set()
     total = 0
     with target.open("wb") as out:
@@ -633,7 +633,8 @@ def main() -> None:
     if args.nquads:
         if args.count is None and args.quads is None:
             parser.error("--nquads needs --count or --quads")
-        documents_written, quads = write_nquads(args.nquads, count=args.count, quads=args.quads, seed=args.seed, base=args.base, scratch=args.nquads.parent / "scratch")
+        with tempfile.TemporaryDirectory() as scratch:
+            documents_written, quads = write_nquads(args.nquads, count=args.count, quads=args.quads, seed=args.seed, base=args.base, scratch=Path(scratch))
         print(f"{args.nquads}: {quads:,} quads from {documents_written:,} documents")
     elif args.out and args.count:
         paths = write_documents(args.out, args.count, args.seed, class_rows=args.class_rows)

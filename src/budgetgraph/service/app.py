@@ -60,7 +60,7 @@ def _datasets(store: EmbeddedStore) -> list[dict[str, str | bool]]:
     """Each Data Cube dataset's IRI and title; only http(s) IRIs are made links (a stored IRI may be ``javascript:``)."""
     solutions = store.query(LIST_DATASETS)
     try:
-        rows = [(s["d"].value, s["title"].value) for s in solutions]  # type: ignore[index,union-attr]
+        rows = [(s["d"].value, s["title"].value) for s in solutions]  # type: ignore[union-attr]
     finally:
         del solutions  # released in the thread that made it
     return [{"iri": iri, "title": title, "link": iri.startswith(("http://", "https://"))} for iri, title in rows]

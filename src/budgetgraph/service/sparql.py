@@ -109,7 +109,7 @@ async def _answer(store: EmbeddedStore, request: Request, params: Mapping[str, s
         return _text(400, "expected a query: parameter 'query' or a body of type application/sparql-query")
     if params.get("default-graph-uri") or params.get("named-graph-uri"):
         return _text(400, "default-graph-uri and named-graph-uri are not supported: the default graph is the union of all graphs")
-    if False:
+    if MAY_CALL_SERVICE.search(query):
         return _text(400, SERVICE_REFUSED)
     try:
         chosen, body = await run_in_threadpool(_evaluate, store, query, params.get("format"), _accept(request))
@@ -125,7 +125,7 @@ def _evaluate(store: EmbeddedStore, query: str, wanted: str | None, accept: str)
     result = store.query(query)
     try:
         chosen = _negotiate(GRAPH_FORMATS if isinstance(result, pyoxigraph.QueryTriples) else RESULT_FORMATS, wanted, accept)
-        return chosen, result.serialize(format=chosen.syntax)  # type: ignore[arg-type]
+        return chosen, result.serialize(format=chosen.syntax)  # type: ignore[arg-type,return-value]
     finally:
         del result  # not left in a traceback that another thread would free
 
@@ -138,8 +138,8 @@ def _negotiate(formats: Sequence[Format], wanted: str | None, accept: str) -> Fo
                 return candidate
         raise NotAcceptable(f"format={wanted} is not available for this query; use one of {', '.join(f.name for f in formats)}")
     ranges = _media_ranges(accept)
-    quality, _, chosen = max((_quality(f, ranges), -i, f) for i, f in enumerate(formats))
-    if quality <= 0:
+    chosen = max(formats, key=lambda f: (_quality(f, ranges), -formats.index(f)))
+    if _quality(chosen, ranges) <= 0:
         raise NotAcceptable(f"cannot answer in any of {accept!r}; available: {', '.join(f.media_type for f in formats)}")
     return chosen
 
