@@ -37,8 +37,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 AMOUNTS = PREFIXES + "SELECT ?label ?amount WHERE { ?row qb:dataSet ?table ; rdfs:label ?label ; bg:generalBudget ?amount } ORDER BY DESC(?amount)"
 EXPECTED = [("一般公共服务支出", Decimal("394.40")), ("社会保障和就业支出", Decimal("16.99")), ("卫生健康支出", Decimal("11.03"))]
-TITLES = PREFIXES + "CONSTRUCT { ?d dct:title ?title } WHERE { ?d a qb:DataSet ; dct:title ?title }"
-TITLE_SET = {"甲局收支总表<script>alert(1)</script>", "乙局支出总表", "丙局链接"}
+TITLES = PREFIXES + "CONSTRUCT { ?d dct:title ?title } WHERE { ?d a bg:BudgetDataset ; dct:title ?title }"
+TITLE_SET = {"甲局2021年部门预算<script>alert(1)</script>", "乙局2022年部门预算", "丙局链接"}
 
 
 @pytest.fixture(scope="module")
@@ -244,10 +244,11 @@ def test_home_page(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
-    assert "30 quads in 2 named graphs" in page
-    positions = [page.index(title) for title in ("丙局链接", "乙局支出总表", "甲局收支总表")]
+    assert "31 quads in 2 named graphs" in page
+    positions = [page.index(title) for title in ("丙局链接", "乙局2022年部门预算", "甲局2021年部门预算")]
     assert positions == sorted(positions)
-    assert 'href="http://127.0.0.1:8000/id/b-table-1"' in page and 'href="javascript:' not in page
+    assert "乙局支出总表" not in page  # documents are listed, not their tables
+    assert 'href="http://127.0.0.1:8000/id/b"' in page and 'href="javascript:' not in page
     assert '<a href="/sparql">' in page and '<form action="/sparql" method="get">' in page
     assert '<textarea name="query"' in page and '<select name="format">' in page and '<option value="csv">' in page
 
@@ -286,5 +287,5 @@ def test_live_server_answers_sparqlwrapper_and_rdflib(live_server: str) -> None:
         wrapper.setReturnFormat(JSON)
         assert _rows(wrapper.query().convert()) == EXPECTED  # type: ignore[arg-type]
     graph = Graph(store=SPARQLStore(live_server))
-    rows = graph.query(PREFIXES + "SELECT ?title WHERE { ?d a qb:DataSet ; dct:title ?title }")
+    rows = graph.query(PREFIXES + "SELECT ?title WHERE { ?d a bg:BudgetDataset ; dct:title ?title }")
     assert {str(row[0]) for row in rows} == TITLE_SET  # type: ignore[index]

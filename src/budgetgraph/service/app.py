@@ -19,9 +19,9 @@ from budgetgraph.validation.shacl import ontology
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"), autoescape=True)
 LIST_DATASETS = """
-PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX bg: <https://w3id.org/budgetgraph/def#>
 PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?d ?title WHERE { ?d a qb:DataSet ; dct:title ?title } ORDER BY ?title
+SELECT ?d ?title ?year WHERE { ?d a bg:BudgetDataset ; dct:title ?title ; bg:fiscalYear ?year } ORDER BY ?title
 """
 ONTOLOGY_PAGE = cache(lambda: render(ontology()))
 EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
@@ -57,10 +57,10 @@ def create_app(store: EmbeddedStore, *, base: str) -> FastAPI:
 
 
 def _datasets(store: EmbeddedStore) -> list[dict[str, str | bool]]:
-    """Each Data Cube dataset's IRI and title; only http(s) IRIs are made links (a stored IRI may be ``javascript:``)."""
+    """Each document's IRI, title and year; only http(s) IRIs are made links (a stored IRI may be ``javascript:``)."""
     solutions = store.query(LIST_DATASETS)
     try:
-        rows = [(s["d"].value, s["title"].value) for s in solutions]  # type: ignore[union-attr]
+        rows = [(s["d"].value, s["title"].value, s["year"].value) for s in solutions]  # type: ignore[union-attr]
     finally:
         del solutions  # released in the thread that made it
-    return [{"iri": iri, "title": title, "link": iri.startswith(("http://", "https://"))} for iri, title in rows]
+    return [{"iri": iri, "title": title, "year": year, "link": iri.startswith(("http://", "https://"))} for iri, title, year in rows]
