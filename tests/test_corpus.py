@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from budgetgraph.ingest import read_document
-from budgetgraph.ingest.amounts import key
+from budgetgraph.normalise import key
 from budgetgraph.mapping import map_document
 from budgetgraph.records import BudgetDocument, Phase, Table
 from budgetgraph.validation import validate

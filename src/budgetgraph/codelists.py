@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from budgetgraph.ingest.amounts import key
+from budgetgraph.normalise import key
 from budgetgraph.resources import resource
 
 FUNCTIONAL_EDITION = 2021
@@ -54,9 +54,11 @@ def districts() -> dict[str, District]:
 
 
 def find_district(text: str) -> District | None:
-    """The district a title or heading names, by city and district name ("洛阳市西工区", or "西工区" alone)."""
+    """The district a title or heading names, by city and district name ("洛阳市西工区", or "西工区" alone when
+    no other district has that name). A name inside a longer matching name does not count (城区 in 西城区)."""
     matches = [d for d in districts().values() if d.name in text]
-    with_city = [d for d in matches if d.city in text]
+    matches = [d for d in matches if not any(d.name != other.name and d.name in other.name for other in matches)]
+    with_city = [d for d in matches if d.city and d.city in text]
     chosen = with_city or matches
     return chosen[0] if len(chosen) == 1 else None
 

@@ -1,4 +1,4 @@
-"""Amounts and labels as printed: exact ``Decimal`` parsing and the text normalisation used for matching."""
+"""Amounts as printed: exact ``Decimal`` parsing."""
 
 from __future__ import annotations
 
@@ -6,19 +6,11 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from budgetgraph.normalise import squeeze
+
 _AMOUNT = re.compile(r"[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 _PARENTHESISED = re.compile(r"\((.+)\)")
 BLANKS = {"", "-", "—", "–", "--", "/"}
-
-
-def squeeze(text: str) -> str:
-    """Remove the whitespace PDF extraction puts inside words ("对个人和家庭 的补助"), keep everything else."""
-    return re.sub(r"\s+", "", text)
-
-
-def key(text: str) -> str:
-    """A matching key: full-width forms folded (NFKC), whitespace and quotes dropped."""
-    return re.sub(r"[\s\"'“”‘’]", "", unicodedata.normalize("NFKC", text))
 
 
 def is_amount(text: str) -> bool:

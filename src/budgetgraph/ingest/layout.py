@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from budgetgraph.ingest.amounts import key
+from budgetgraph.normalise import key
 from budgetgraph.records import Phase, TableKind
 
 # Ordered: the 三公 title also contains "一般公共预算", the 绩效 title "支出".

@@ -7,7 +7,7 @@ from collections import Counter
 
 from budgetgraph.codelists import District, find_district
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.ingest.amounts import squeeze
+from budgetgraph.normalise import squeeze
 from budgetgraph.ingest.text import Line
 from budgetgraph.records import BudgetUnit, Phase, PerformancePlan, RowRole, Table
 
@@ -87,7 +87,12 @@ def district(texts: list[str], file: str) -> District:
     for text in texts:
         if found := find_district(text):
             return found
-    raise BudgetgraphError("cannot tell which district published the document (no known district name in its title or department)", file=file, place="line 1")
+    raise BudgetgraphError(
+        "cannot tell which district published the document: its title and department name no county-level division of"
+        " the gazetteer, or name one shared by several (add the city: 上海市普陀区, not 普陀区)",
+        file=file,
+        place="line 1",
+    )
 
 
 def amount_unit(tables: list[Table]) -> str:

@@ -7,7 +7,8 @@ import re
 from decimal import Decimal
 
 from budgetgraph.errors import UnsupportedLayout
-from budgetgraph.ingest.amounts import key, parse_amount, squeeze
+from budgetgraph.ingest.amounts import parse_amount
+from budgetgraph.normalise import key, squeeze
 from budgetgraph.ingest.layout import PART_OF, measure_for
 from budgetgraph.ingest.tables import TableBlock
 from budgetgraph.ingest.text import Line

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 
 from budgetgraph.codelists import class_code_for_name
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
-from budgetgraph.ingest.amounts import key, parse_amount, squeeze
+from budgetgraph.ingest.amounts import parse_amount
+from budgetgraph.normalise import key, squeeze
 from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind
 from budgetgraph.ingest.text import Line
 from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind

@@ -1,0 +1,30 @@
+"""The gazetteer: every county-level division of GB/T 2260, found by name with its city when names repeat."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetgraph.codelists import districts, find_district
+
+
+def test_the_gazetteer_holds_every_county_level_division() -> None:
+    table = districts()
+    assert len(table) > 2800
+    assert all(len(code) == 6 and code[-2:] != "00" for code in table)
+    assert (table["410303"].name, table["410303"].city, table["410303"].province) == ("西工区", "洛阳市", "河南省")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("洛阳市西工区政务服务和大数据管理局", "410303"),
+        ("上海市普陀区2025年区级部门预算", "310107"),
+        ("舟山市普陀区卫生健康局", "330903"),
+        ("北京市西城区教育委员会", "110102"),  # not 城区, which is a district of its own elsewhere
+        ("普陀区财政局", None),  # two 普陀区: refused rather than guessed
+        ("XX局2024年度部门决算", None),
+    ],
+)
+def test_districts_are_found_by_name_and_city(text: str, code: str | None) -> None:
+    found = find_district(text)
+    assert (found.code if found else None) == code
