@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest import metadata
 from budgetgraph.ingest.narrative import narrative_figures
 from budgetgraph.ingest.pdf import read_pdf
+from budgetgraph.ingest.xlsx import read_xlsx
 from budgetgraph.ingest.performance import parse_performance
 from budgetgraph.ingest.tables import find_tables, parse_grid, parse_two_sided
 from budgetgraph.ingest.text import Line, decode, split_lines
@@ -27,17 +30,35 @@ def read_document(path: Path | str) -> BudgetDocument:
     source = SourceFile(str(path), path.name, hashlib.sha256(data).hexdigest(), media_type)
     if media_type == "application/pdf":
         return parse_text_lines(read_pdf(data, path.name), source)
+    if media_type == XLSX:
+        return parse_text_lines(read_xlsx(data, path.name), source)
     if media_type != "text/plain":
         raise BudgetgraphError(f"{media_type} documents are not supported yet", file=str(path))
     return parse_text_lines(split_lines(decode(data, str(path))), source)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def _sniff(data: bytes) -> str:
-    """Format by content, not by extension."""
+    """Format by content, not by extension: a ZIP is told apart by the parts it holds."""
     for magic, media_type in SIGNATURES.items():
         if data.startswith(magic):
-            return media_type
+            return _office_kind(data) if media_type == "application/zip" else media_type
     return "text/plain"
+
+
+def _office_kind(data: bytes) -> str:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except zipfile.BadZipFile:
+        return "application/zip"
+    if "xl/workbook.xml" in names:
+        return XLSX
+    if "word/document.xml" in names:
+        return DOCX
+    return "application/zip"
 
 
 def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
@@ -67,7 +88,7 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
     units = metadata.budget_units(tables)
     department, department_code = metadata.department(title, metadata.publisher(lines), plan, units)
     district = metadata.district([department, title], file)
-    first_table_line = blocks[0].title.number
+    before_tables = lines[: lines.index(blocks[0].title)]
     return BudgetDocument(
         source=source,
         title=title,
@@ -83,7 +104,7 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
         amount_unit=metadata.amount_unit(tables),
         budget_units=units,
         tables=tuple(tables),
-        narrative=narrative_figures([ln for ln in lines if ln.number < first_table_line], file),
+        narrative=narrative_figures(before_tables, file),
         performance=plan,
         unread=tuple(unread),
     )
