@@ -1,16 +1,24 @@
-"""One document, several formats: the seed parses to the same records from its text and from an XLSX rendering
-(tests/data/make_fixtures.py), every figure with the location its own format gives."""
+"""One document, several formats: the seed parses to the same records from its text and from its XLSX, DOCX and
+HTML renderings (tests/data/make_fixtures.py), every figure with the location its own format gives."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
 
+import pytest
+
 from budgetgraph.ingest import read_document
 from budgetgraph.records import BudgetDocument
 from conftest import SEED
 
-XLSX = Path(__file__).parent / "data" / "seed.xlsx"
+DATA = Path(__file__).parent / "data"
+XLSX = DATA / "seed.xlsx"
+RENDERINGS = {
+    "seed.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "seed.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "seed.html": "text/html",
+}
 PLACE = {"location", "line", "page", "source"}
 
 
@@ -25,10 +33,11 @@ def _content(document: BudgetDocument) -> object:
     return strip(asdict(document))
 
 
-def test_xlsx_rendering_reads_as_the_text(seed: BudgetDocument) -> None:
-    workbook = read_document(XLSX)
-    assert workbook.source.media_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert _content(workbook) == _content(seed)
+@pytest.mark.parametrize("name", sorted(RENDERINGS))
+def test_each_rendering_reads_as_the_text(seed: BudgetDocument, name: str) -> None:
+    rendering = read_document(DATA / name)
+    assert rendering.source.media_type == RENDERINGS[name]
+    assert _content(rendering) == _content(seed)
 
 
 def test_xlsx_locations_name_sheet_and_row() -> None:
@@ -41,8 +50,6 @@ def test_xlsx_locations_name_sheet_and_row() -> None:
 def test_a_zip_that_is_no_workbook_is_refused(tmp_path: Path) -> None:
     import zipfile
 
-    import pytest
-
     from budgetgraph.errors import BudgetgraphError
 
     archive = tmp_path / "budget.xlsx"
@@ -51,3 +58,20 @@ def test_a_zip_that_is_no_workbook_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BudgetgraphError, match="budget.xlsx.*application/zip documents are not supported yet"):
         read_document(archive)
     assert SEED.exists()
+
+
+def test_html_spans_keep_cells_in_their_columns() -> None:
+    from budgetgraph.ingest.html import read_html
+
+    page = """<html><head><title>ignored</title><script>var x = "<td>1</td>";</script></head><body>
+    <p>2022年部门支出总体情况表</p><table>
+      <tr><td rowspan="2">科目编码</td><td colspan="2">基本支出</td></tr>
+      <tr><td>小计</td><td>工资福利支出</td></tr>
+      <tr><td>201</td><td>1,234.50</td><td>&lt;b&gt;</td></tr>
+    </table></body></html>"""
+    assert [line.cells for line in read_html(page)] == [
+        ("2022年部门支出总体情况表",),
+        ("科目编码", "基本支出", ""),
+        ("", "小计", "工资福利支出"),
+        ("201", "1,234.50", "<b>"),
+    ]

@@ -1,9 +1,11 @@
-"""Render the seed document into other formats, as an office suite would publish it.
+"""Render the seed document into other formats, as publishers do.
 
-    python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx)
+    python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, seed.docx and seed.html)
 
 The XLSX holds the explanatory text on a first sheet, one paragraph a row, and each annexed table on a sheet
-of its own, cell for cell; amounts are numbers formatted with the decimals the text prints.
+of its own, cell for cell; amounts are numbers formatted with the decimals the text prints. The DOCX and the
+HTML page hold the text as paragraphs and each table as a table whose header labels span the columns they head
+(merged cells, colspan), as published tables do.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from html import escape
+
+from docx import Document
 from openpyxl import Workbook
 
 HERE = Path(__file__).resolve().parent
@@ -26,6 +31,69 @@ def table_starts(lines: list[str]) -> list[int]:
         if "\t" not in line and line.strip() and any(l.strip().startswith("单位：") for l in lines[i + 1 : i + 5])
         and not line.strip().startswith(("单位", "（"))
     ]
+
+
+def sections() -> tuple[list[str], list[list[str]]]:
+    """The narrative lines, and each table's lines (title, unit line, rows)."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    starts = table_starts(lines)
+    tables = [[l for l in lines[a:b] if l.strip()] for a, b in zip(starts, [*starts[1:], len(lines)])]
+    return [l.strip() for l in lines[: starts[0]] if l.strip()], tables
+
+
+def spans(cells: list[str]) -> list[tuple[str, int]]:
+    """A header row's labels with the blank cells after them: (label, columns spanned)."""
+    merged: list[tuple[str, int]] = []
+    for cell in cells:
+        if merged and not cell and merged[-1][0]:
+            merged[-1] = (merged[-1][0], merged[-1][1] + 1)
+        else:
+            merged.append((cell, 1))
+    return merged
+
+
+def is_header(cells: list[str]) -> bool:
+    return not any(NUMBER.fullmatch(c) for c in cells) and any(c.startswith(("科目编码", "收入", "基本支出")) for c in cells)
+
+
+def render_html(path: Path) -> None:
+    narrative, tables = sections()
+    parts = ["<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>部门预算</title></head><body>"]
+    parts += [f"<p>{escape(line)}</p>" for line in narrative]
+    for table in tables:
+        parts.append("<div>")
+        rows = [line for line in table if "\t" in line]
+        parts += [f"<p>{escape(line.strip())}</p>" for line in table if "\t" not in line]
+        parts.append("<table border=\"1\">")
+        for line in rows:
+            cells = [c.strip() for c in line.split("\t")]
+            cols = spans(cells) if is_header(cells) else [(c, 1) for c in cells]
+            parts.append("<tr>" + "".join(f"<td colspan=\"{n}\">{escape(c)}</td>" if n > 1 else f"<td>{escape(c)}</td>" for c, n in cols) + "</tr>")
+        parts.append("</table></div>")
+    parts.append("</body></html>")
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def render_docx(path: Path) -> None:
+    narrative, tables = sections()
+    document = Document()
+    for line in narrative:
+        document.add_paragraph(line)
+    for table in tables:
+        for line in table:
+            if "\t" not in line:
+                document.add_paragraph(line.strip())
+        rows = [[c.strip() for c in line.split("\t")] for line in table if "\t" in line]
+        grid = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        for r, cells in enumerate(rows):
+            column = 0
+            for text, span in (spans(cells) if is_header(cells) else [(c, 1) for c in cells]):
+                cell = grid.cell(r, column)
+                if span > 1:
+                    cell = cell.merge(grid.cell(r, column + span - 1))
+                cell.text = text
+                column += span
+    document.save(path)
 
 
 def render_xlsx(path: Path) -> None:
@@ -57,3 +125,5 @@ def render_xlsx(path: Path) -> None:
 
 if __name__ == "__main__":
     render_xlsx(HERE / "seed.xlsx")
+    render_docx(HERE / "seed.docx")
+    render_html(HERE / "seed.html")

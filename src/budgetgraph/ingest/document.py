@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest import metadata
 from budgetgraph.ingest.narrative import narrative_figures
+from budgetgraph.ingest.docx import read_docx
+from budgetgraph.ingest.html import read_html
 from budgetgraph.ingest.pdf import read_pdf
 from budgetgraph.ingest.xlsx import read_xlsx
 from budgetgraph.ingest.performance import parse_performance
@@ -32,11 +36,17 @@ def read_document(path: Path | str) -> BudgetDocument:
         return parse_text_lines(read_pdf(data, path.name), source)
     if media_type == XLSX:
         return parse_text_lines(read_xlsx(data, path.name), source)
-    if media_type != "text/plain":
+    if media_type == DOCX:
+        return parse_text_lines(read_docx(data, path.name), source)
+    if media_type not in ("text/plain", "text/html"):
         raise BudgetgraphError(f"{media_type} documents are not supported yet", file=str(path))
-    return parse_text_lines(split_lines(decode(data, str(path))), source)
+    text = decode(data, str(path))
+    if HTML_START.search(text[:2048]):
+        return parse_text_lines(read_html(text), replace(source, media_type="text/html"))
+    return parse_text_lines(split_lines(text), source)
 
 
+HTML_START = re.compile(r"<(!doctype html|html|table|body)\b", re.IGNORECASE)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
