@@ -16,6 +16,7 @@ DATA = Path(__file__).parent / "data"
 XLSX = DATA / "seed.xlsx"
 RENDERINGS = {
     "seed.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "seed.xls": "application/vnd.ms-excel",
     "seed.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "seed.html": "text/html",
 }

@@ -1,6 +1,6 @@
 """Render the seed document into other formats, as publishers do.
 
-    python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, seed.docx and seed.html)
+    python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, seed.xls, seed.docx and seed.html)
 
 The XLSX holds the explanatory text on a first sheet, one paragraph a row, and each annexed table on a sheet
 of its own, cell for cell; amounts are numbers formatted with the decimals the text prints. The DOCX and the
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from html import escape
 
+import xlwt
 from docx import Document
 from openpyxl import Workbook
 
@@ -96,6 +97,26 @@ def render_docx(path: Path) -> None:
     document.save(path)
 
 
+def render_xls(path: Path) -> None:
+    """The legacy binary workbook, as older finance systems export it, from the same sheets as the XLSX."""
+    narrative, tables = sections()
+    book = xlwt.Workbook(encoding="utf-8")
+    text = book.add_sheet("说明")
+    for row, line in enumerate(narrative):
+        text.write(row, 0, line)
+    for number, table in enumerate(tables, start=1):
+        sheet = book.add_sheet(f"表{number}")
+        for row, line in enumerate(table):
+            for column, cell in enumerate(c.strip() for c in line.split("\t")):
+                if NUMBER.fullmatch(cell) and not re.fullmatch(r"\d{5,}|\d{3}|\d{2}", cell):
+                    decimals = -Decimal(cell).as_tuple().exponent
+                    style = xlwt.easyxf(num_format_str="0." + "0" * decimals if decimals > 0 else "0")
+                    sheet.write(row, column, float(cell), style)
+                elif cell:
+                    sheet.write(row, column, cell)
+    book.save(str(path))
+
+
 def render_xlsx(path: Path) -> None:
     lines = SEED.read_text(encoding="utf-8").splitlines()
     starts = table_starts(lines)
@@ -125,5 +146,6 @@ def render_xlsx(path: Path) -> None:
 
 if __name__ == "__main__":
     render_xlsx(HERE / "seed.xlsx")
+    render_xls(HERE / "seed.xls")
     render_docx(HERE / "seed.docx")
     render_html(HERE / "seed.html")

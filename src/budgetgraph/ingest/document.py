@@ -15,13 +15,14 @@ from budgetgraph.ingest.narrative import narrative_figures
 from budgetgraph.ingest.docx import read_docx
 from budgetgraph.ingest.html import read_html
 from budgetgraph.ingest.pdf import read_pdf
+from budgetgraph.ingest.xls import read_xls
 from budgetgraph.ingest.xlsx import read_xlsx
 from budgetgraph.ingest.performance import parse_performance
 from budgetgraph.ingest.tables import find_tables, parse_grid, parse_two_sided
 from budgetgraph.ingest.text import Line, decode, split_lines
 from budgetgraph.records import BudgetDocument, PerformancePlan, SourceFile, Table, TableKind, UnreadTable
 
-SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/x-ole-storage"}
+SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/vnd.ms-excel"}
 
 
 def read_document(path: Path | str) -> BudgetDocument:
@@ -36,6 +37,8 @@ def read_document(path: Path | str) -> BudgetDocument:
         return parse_text_lines(read_pdf(data, path.name), source)
     if media_type == XLSX:
         return parse_text_lines(read_xlsx(data, path.name), source)
+    if media_type == "application/vnd.ms-excel":
+        return parse_text_lines(read_xls(data, path.name), source)
     if media_type == DOCX:
         return parse_text_lines(read_docx(data, path.name), source)
     if media_type not in ("text/plain", "text/html"):

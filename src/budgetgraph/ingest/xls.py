@@ -1,0 +1,41 @@
+"""Legacy Excel workbooks (XLS, BIFF): read like XLSX, a sheet a "page", numbers with their printed decimals."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import xlrd
+
+from budgetgraph.errors import BudgetgraphError
+from budgetgraph.ingest.text import Line
+
+DECIMALS = re.compile(r"\.(0+)")
+
+
+def read_xls(data: bytes, file: str) -> list[Line]:
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except xlrd.XLRDError as error:
+        raise BudgetgraphError(f"not a readable XLS workbook: {error}", file=file) from error
+    lines = []
+    for number, sheet in enumerate(book.sheets(), start=1):
+        for row in range(sheet.nrows):
+            cells = tuple(_text(book, sheet.cell(row, column)) for column in range(sheet.ncols))
+            if any(cells):
+                lines.append(Line(row + 1, cells, page=number))
+    return lines
+
+
+def _text(book: xlrd.Book, cell: xlrd.sheet.Cell) -> str:
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        amount = Decimal(repr(cell.value))
+        number_format = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+        if match := DECIMALS.search(number_format):
+            amount = amount.quantize(Decimal(1).scaleb(-len(match.group(1))))
+        elif amount == amount.to_integral_value():
+            amount = amount.quantize(Decimal(1))
+        return str(amount)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return ""
+    return str(cell.value).strip()
