@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from rdflib import URIRef
 
 from budgetgraph import config
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.pipeline import check, ingest
+from budgetgraph.pipeline import check, ingest_many
 from budgetgraph.store import EmbeddedStore
 
 EXPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("ingest", "Parse, map, validate and load documents (files or folders) into the store.", _ingest, store=True, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    sub.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes reading documents (default: one per core)")
     sub = command("validate", "Print the SHACL validation report of documents, without loading them.", _validate, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sub.add_argument("--format", choices=["table", "json", "turtle"], default="table")
@@ -71,23 +73,25 @@ def _documents(paths: list[Path]) -> Iterator[Path]:
 
 def _ingest(args: argparse.Namespace) -> int:
     store = EmbeddedStore(args.store)
+    paths = list(_documents(args.paths))
     failed = 0
-    for path in _documents(args.paths):
-        try:
-            outcome = ingest(path, store, args.base)
-        except BudgetgraphError as error:
+    for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers), start=1):
+        progress = f"[{done}/{len(paths)}] {path}"
+        if isinstance(outcome, BudgetgraphError):
             failed += 1
-            print(f"budgetgraph: {error}", file=sys.stderr)
+            print(f"{progress}: not loaded", file=sys.stdout)
+            print(f"budgetgraph: {outcome}", file=sys.stderr)
             continue
         doc, report = outcome.document, outcome.report
         print(
-            f"{path}: {doc.department} {doc.fiscal_year} {doc.phase.value}, {len(doc.tables)} tables, "
-            f"{len(outcome.mapped.graph)} triples, {len(report.of_severity('Warning'))} warnings → {outcome.mapped.graph_name}"
+            f"{progress}: {doc.department} {doc.fiscal_year} {doc.phase.value}, {len(doc.tables)} tables read, "
+            f"{len(doc.unread)} not read, {len(outcome.mapped.graph)} triples, "
+            f"{len(report.of_severity('Warning'))} warnings, {len(report.of_severity('Info'))} notes → {outcome.mapped.graph_name}"
         )
         for finding in report.findings:
             print(f"  {finding.severity}: {finding.message}")
     store.flush()
-    print(f"store {args.store}: {len(store)} quads in {len(store.graph_names())} graphs")
+    print(f"{len(paths) - failed} of {len(paths)} documents loaded; store {args.store}: {len(store)} quads in {len(store.graph_names())} graphs")
     return 1 if failed else 0
 
 

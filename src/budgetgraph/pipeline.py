@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import URIRef
@@ -34,17 +36,61 @@ def check(path: Path | str, base: str) -> Outcome:
     return Outcome(document, mapped, validate(mapped), loaded=False)
 
 
-def ingest(path: Path | str, store: EmbeddedStore, base: str) -> Outcome:
-    """Load a document whose structure holds, with its report, replacing any earlier load of the same
-    dataset in one transaction. A document with structural violations is not loaded: the error names it."""
+@dataclass(frozen=True)
+class Prepared:
+    """A document read, mapped and validated, with every graph its load writes, in N-Triples: what a worker
+    process hands to the one process that writes the store."""
+
+    outcome: Outcome
+    graphs: dict[URIRef, bytes]
+
+
+def prepare(path: Path | str, base: str) -> Prepared:
     outcome = check(path, base)
-    if not outcome.report.conforms:
-        first = outcome.report.of_severity("Violation")[0]
-        raise BudgetgraphError(f"not loaded: {len(outcome.report.of_severity('Violation'))} structural violations, the first: {first.message} at {first.focus}", file=str(path))
     report = outcome.report.to_graph(URIRef(f"{outcome.mapped.dataset}/report"), outcome.mapped.dataset)
-    store.replace_graphs({
+    graphs = {
         **outcome.mapped.ntriples(),
         Minter(base).report_graph(outcome.document): report.serialize(format="nt", encoding="utf-8"),
         ONTOLOGY_GRAPH: ontology_ntriples(),
-    })
-    return Outcome(outcome.document, outcome.mapped, outcome.report, loaded=True)
+    }
+    return Prepared(outcome, graphs)
+
+
+def load(prepared: Prepared, store: EmbeddedStore) -> Outcome:
+    """Load a document whose structure holds, with its report, replacing any earlier load of the same dataset
+    in one transaction. A document with structural violations is not loaded: the error names it."""
+    outcome = prepared.outcome
+    if not outcome.report.conforms:
+        violations = outcome.report.of_severity("Violation")
+        raise BudgetgraphError(
+            f"not loaded: {len(violations)} structural violations, the first: {violations[0].message} at {violations[0].focus}",
+            file=outcome.document.source.path,
+        )
+    store.replace_graphs(prepared.graphs)
+    return replace(outcome, loaded=True)
+
+
+def ingest(path: Path | str, store: EmbeddedStore, base: str) -> Outcome:
+    return load(prepare(path, base), store)
+
+
+def ingest_many(paths: list[Path], store: EmbeddedStore, base: str, workers: int) -> Iterator[tuple[Path, Outcome | BudgetgraphError]]:
+    """Every document, in order: read, mapped and validated by ``workers`` processes, each loaded by this one
+    (an on-disk store has one writer) as soon as it is ready. A failed document is yielded as its error and the
+    batch goes on; nothing already stored is touched by it."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for path, prepared in zip(paths, pool.map(_prepare_or_error, paths, [base] * len(paths)), strict=True):
+            if isinstance(prepared, BudgetgraphError):
+                yield path, prepared
+                continue
+            try:
+                yield path, load(prepared, store)
+            except BudgetgraphError as error:
+                yield path, error
+
+
+def _prepare_or_error(path: Path, base: str) -> Prepared | BudgetgraphError:
+    try:
+        return prepare(path, base)
+    except BudgetgraphError as error:
+        return error
