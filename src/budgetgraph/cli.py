@@ -28,6 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BudgetgraphError as error:
         print(f"budgetgraph: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
