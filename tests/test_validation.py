@@ -210,3 +210,31 @@ def test_store_engine_agrees_with_pyshacl_on_real_final_accounts() -> None:
     fast = validate(mapped)
     assert {f.shape.removeprefix(SHAPES) for f in fast.findings} >= {"TableTotalRoundingShape", "ClassHierarchyRoundingShape", "AgreementLineRoundingShape"}
     assert sorted(map(_comparable, fast.findings)) == sorted(map(_comparable, validate_with_pyshacl(mapped).findings))
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "measure", "expected"),
+    [
+        ("income-summary", "2010301", "fiscalGrant", {
+            ("ClassHierarchyShape", "2025年部门收入预算总表 row 2 (20103 政府办公厅（室）及相关机构事务): 财政拨款 82096797.42 ≠ the sum of its lines 82096798.42"),
+        }),
+        ("fiscal-grant-summary", "201", "generalBudget", {
+            ("AgreementLineShape", "2025年部门财政拨款收支预算总表 row 1 (201 一、一般公共服务支出): 一般公共预算 82096798.42 元 ≠ 2025年部门一般公共预算支出功能分类预算表, lines under 201: 总计 82096797.42 元"),
+            ("TableTotalShape", "2025年部门财政拨款收支预算总表 row 5 (支出总计): 一般公共预算 91016775.35 ≠ the sum of the table's lines 91016776.35"),
+        }),
+    ],
+)
+def test_one_yuan_more_in_a_consistent_real_document(kind: str, code: str, measure: str, expected: set[tuple[str, str]]) -> None:
+    """The Shanghai budget (0 findings) with one figure raised by 1 元: in 元 tables nothing is rounding."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import XSD
+
+    from budgetgraph.mapping.uris import BG
+
+    mapped = map_document(read_document(ROOT.parent / "shared" / "corpus" / "putuo-govoffice-2025-budget-dept.pdf"), BASE)
+    graph = Graph()
+    graph += mapped.graph
+    row = next(o for o in graph.subjects(BG.code, Literal(code)) if graph.value(graph.value(o, BG.table), BG.tableKind) == BG["table-" + kind])
+    graph.set((row, BG[measure], Literal(str(Decimal(str(graph.value(row, BG[measure]))) + 1), datatype=XSD.decimal)))
+    found = {(f.shape.removeprefix(SHAPES), f.message) for f in validate(replace(mapped, graph=graph, _ntriples={})).findings}
+    assert found == expected
