@@ -120,3 +120,6 @@ def test_final_accounts_differ_only_by_rounding() -> None:
     assert report.conforms and len(report.findings) == 10
     assert gaps <= {Decimal("0.01"), Decimal("0.02")}
     assert {f.severity for f in report.findings} == {"Info"}  # rounding, reported apart from the warnings
+    assert {f.shape.rsplit("#", 1)[1] for f in report.findings} == {
+        "TableTotalRoundingShape", "ClassHierarchyRoundingShape", "AgreementLineRoundingShape",
+    }
