@@ -43,6 +43,7 @@ class Prepared:
 
     outcome: Outcome
     graphs: dict[URIRef, bytes]
+    shared: frozenset[URIRef]  # graphs other documents load too: entities, code lists, the ontology
 
 
 def prepare(path: Path | str, base: str) -> Prepared:
@@ -53,7 +54,8 @@ def prepare(path: Path | str, base: str) -> Prepared:
         Minter(base).report_graph(outcome.document): report.serialize(format="nt", encoding="utf-8"),
         ONTOLOGY_GRAPH: ontology_ntriples(),
     }
-    return Prepared(outcome, graphs)
+    own = {outcome.mapped.graph_name, Minter(base).report_graph(outcome.document)}
+    return Prepared(outcome, graphs, frozenset(graphs) - own)
 
 
 def load(prepared: Prepared, store: EmbeddedStore) -> Outcome:
@@ -66,7 +68,7 @@ def load(prepared: Prepared, store: EmbeddedStore) -> Outcome:
             f"not loaded: {len(violations)} structural violations, the first: {violations[0].message} at {violations[0].focus}",
             file=outcome.document.source.path,
         )
-    store.replace_graphs(prepared.graphs)
+    store.replace_graphs(prepared.graphs, shared=prepared.shared)
     return replace(outcome, loaded=True)
 
 

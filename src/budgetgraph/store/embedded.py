@@ -7,7 +7,8 @@ all graphs, so a researcher never has to name one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Union
 
@@ -15,6 +16,10 @@ import pyoxigraph
 from rdflib import URIRef
 
 from budgetgraph.errors import BudgetgraphError
+
+# Where the store notes the digest of each shared graph it holds (see replace_graphs).
+DIGESTS = "https://w3id.org/budgetgraph/graph-digests"
+DIGEST = "https://w3id.org/budgetgraph/def#sha256"
 
 QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, pyoxigraph.QueryTriples]
 
@@ -36,20 +41,36 @@ class EmbeddedStore:
         except OSError as error:
             raise BudgetgraphError(f"cannot open the store: {error}", file=str(path)) from error
 
-    def replace_graphs(self, graphs: Mapping[URIRef, bytes]) -> None:
+    def replace_graphs(self, graphs: Mapping[URIRef, bytes], *, shared: Collection[URIRef] = ()) -> None:
         """Replace each named graph by the given N-Triples, all graphs in one transaction.
 
         A single SPARQL Update request is atomic in pyoxigraph: either every graph is replaced or the store is
-        left as it was. N-Triples escaping makes any document text safe inside the request.
+        left as it was. N-Triples escaping makes any document text safe inside the request. A ``shared`` graph
+        (code lists, the ontology, a department that many documents name) is rewritten only when its content
+        differs from what the store holds, which its digest in the digest graph tells.
         """
         operations = []
         for name, ntriples in graphs.items():
             iri = _checked_iri(name)
+            if name in shared:
+                digest = hashlib.sha256(ntriples).hexdigest()
+                if self._holds(name, digest):
+                    continue
+                operations.append(f"DELETE WHERE {{ GRAPH <{DIGESTS}> {{ {iri} <{DIGEST}> ?old }} }}")
+                operations.append(f'INSERT DATA {{ GRAPH <{DIGESTS}> {{ {iri} <{DIGEST}> "{digest}" }} }}')
             operations.append(f"DROP SILENT GRAPH {iri}")
             body = ntriples.decode("utf-8")
             if body.strip():
                 operations.append(f"INSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}")
-        self.engine.update(" ;\n".join(operations))
+        if operations:
+            self.engine.update(" ;\n".join(operations))
+
+    def _holds(self, name: URIRef, digest: str) -> bool:
+        found = self.engine.query(
+            f"ASK {{ GRAPH <{DIGESTS}> {{ ?graph <{DIGEST}> ?digest }} }}",
+            substitutions={pyoxigraph.Variable("graph"): pyoxigraph.NamedNode(str(name)), pyoxigraph.Variable("digest"): pyoxigraph.Literal(digest)},
+        )
+        return bool(found)
 
     def drop_graphs(self, names: list[URIRef]) -> None:
         """Remove the named graphs, all in one transaction."""
