@@ -582,11 +582,12 @@ def write_documents(folder: Path, count: int, seed: int, *, class_rows: bool = F
 
 # ---- RDF: budgetgraph's own mapping, as one N-Quads file ------------------------------------------------
 
-def graphs_of(path: Path, base: str) -> dict[str, bytes]:
-    """What ``pipeline.ingest`` would load for this file, validation report aside: the document's graph, the
-    shared entity and code-list graphs, and the ontology, each as N-Triples."""
+def graphs_of(path: Path, base: str) -> tuple[str, dict[str, bytes]]:
+    """What ``pipeline.ingest`` would load for this file, validation report aside: the name of the document's
+    own graph, and that graph with the shared entity and code-list graphs and the ontology, as N-Triples."""
     mapped = map_document(read_document(path), base)
-    return {str(name): data for name, data in mapped.ntriples().items()} | {str(ONTOLOGY_GRAPH): ontology_ntriples()}
+    graphs = {str(name): data for name, data in mapped.ntriples().items()} | {str(ONTOLOGY_GRAPH): ontology_ntriples()}
+    return str(mapped.graph_name), graphs
 
 
 def write_quads(out: BinaryIO, graphs: dict[str, bytes], written: set[str]) -> int:
@@ -613,7 +614,7 @@ def write_nquads(target: Path, *, count: int | None, quads: int | None, seed: in
         for number, (name, text) in enumerate(documents(seed), start=1):
             path = scratch / name
             path.write_text(text, encoding="utf-8")
-            total += write_quads(out, graphs_of(path, base), written)
+            total += write_quads(out, graphs_of(path, base)[1], written)
             path.unlink()
             if (count is not None and number >= count) or (quads is not None and total >= quads):
                 return number, total

@@ -243,3 +243,17 @@ def test_one_yuan_more_in_a_consistent_real_document(kind: str, code: str, measu
     graph.set((row, BG[measure], Literal(str(Decimal(str(graph.value(row, BG[measure]))) + 1), datatype=XSD.decimal)))
     found = {(f.shape.removeprefix(SHAPES), f.message) for f in validate(replace(mapped, graph=graph, _ntriples={})).findings}
     assert found == expected
+
+
+def test_generated_consistent_documents_with_class_rows_get_no_findings(tmp_path: Path) -> None:
+    """Regression: tables that print 类 and 款 rows above their 项 under each budget unit once made every unit
+    subtotal look three times too small. Consistent synthetic documents (benchmarks/generate.py) get no findings."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "benchmarks.generate", "--out", str(tmp_path), "--count", "4", "--class-rows"], cwd=ROOT, check=True, capture_output=True)
+    documents = sorted(tmp_path.glob("*.txt"))
+    assert len(documents) == 4
+    for path in documents:
+        report = validate(map_document(read_document(path), BASE))
+        assert report.findings == (), path.name

@@ -17,6 +17,7 @@ from budgetgraph.errors import BudgetgraphError
 from budgetgraph.pipeline import check, ingest_many
 from budgetgraph.store import EmbeddedStore
 
+FLUSH_EVERY = 100
 EXPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 RESULT_FORMATS = {"csv": pyoxigraph.QueryResultsFormat.CSV, "json": pyoxigraph.QueryResultsFormat.JSON}
 
@@ -79,6 +80,8 @@ def _ingest(args: argparse.Namespace) -> int:
     paths = list(_documents(args.paths))
     failed = 0
     for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers), start=1):
+        if done % FLUSH_EVERY == 0:
+            store.flush()  # pyoxigraph holds written data in memory until flushed
         progress = f"[{done}/{len(paths)}] {path}"
         if isinstance(outcome, BudgetgraphError):
             failed += 1
