@@ -1,5 +1,5 @@
-"""One document, several formats: the seed parses to the same records from its text and from its XLSX, DOCX and
-HTML renderings (tests/data/make_fixtures.py), every figure with the location its own format gives."""
+"""One document, several formats: the seed parses to the same records from its text and from its XLSX, XLS, DOCX,
+HTML and PDF renderings (tests/data/make_fixtures.py), every figure with the location its own format gives."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ RENDERINGS = {
     "seed.xls": "application/vnd.ms-excel",
     "seed.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "seed.html": "text/html",
+    "seed.pdf": "application/pdf",
 }
 PLACE = {"location", "line", "page", "source"}
 
@@ -46,6 +47,15 @@ def test_xlsx_locations_name_sheet_and_row() -> None:
     first = workbook.tables[0]
     cell = first.rows[0].cells[0]
     assert (cell.location.page, cell.location.line, cell.location.column, str(cell.amount)) == (2, 6, "总计", "435.02")
+
+
+def test_pdf_locations_name_page_and_line() -> None:
+    printed = read_document(DATA / "seed.pdf")
+    first = printed.tables[0]
+    cell = first.rows[0].cells[0]
+    assert (cell.location.page, str(cell.amount)) == (3, "435.02")
+    pages = [table.rows[-1].cells[0].location.page for table in printed.tables if table.rows and table.rows[-1].cells]
+    assert pages == sorted(pages) and pages[-1] > 3  # the pages each table ends on, in order
 
 
 def test_a_zip_that_is_no_workbook_is_refused(tmp_path: Path) -> None:

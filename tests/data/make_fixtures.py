@@ -1,16 +1,21 @@
 """Render the seed document into other formats, as publishers do.
 
-    python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, seed.xls, seed.docx and seed.html)
+    python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, .xls, .docx, .html, .pdf, -unruled.pdf)
 
 The XLSX holds the explanatory text on a first sheet, one paragraph a row, and each annexed table on a sheet
 of its own, cell for cell; amounts are numbers formatted with the decimals the text prints. The DOCX and the
 HTML page hold the text as paragraphs and each table as a table whose header labels span the columns they head
-(merged cells, colspan), as published tables do.
+(merged cells, colspan), as published tables do. The PDFs are that Word document printed by LibreOffice
+(``soffice``, Debian's libreoffice-writer) on landscape pages, once with table borders and once without, the
+layout whose columns only the words' positions give.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,11 +23,18 @@ from html import escape
 
 import xlwt
 from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
+from docx.shared import Mm, Pt
 from openpyxl import Workbook
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
+FIGURE = re.compile(r"-?\d+\.\d+|\d{3,}")  # an amount or a code: the first such row ends a table's header
 
 
 def table_starts(lines: list[str]) -> list[int]:
@@ -75,26 +87,68 @@ def render_html(path: Path) -> None:
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
-def render_docx(path: Path) -> None:
+def render_docx(path: Path, *, for_print: str | None = None) -> None:
+    """The seed as a Word document; ``for_print`` ("ruled" or "unruled") lays it out as a publisher prints it to
+    PDF: landscape pages, small type, and table borders or none."""
     narrative, tables = sections()
     document = Document()
+    if for_print:
+        _print_layout(document)
     for line in narrative:
         document.add_paragraph(line)
     for table in tables:
-        for line in table:
-            if "\t" not in line:
-                document.add_paragraph(line.strip())
-        rows = [[c.strip() for c in line.split("\t")] for line in table if "\t" in line]
-        grid = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
-        for r, cells in enumerate(rows):
-            column = 0
-            for text, span in (spans(cells) if is_header(cells) else [(c, 1) for c in cells]):
-                cell = grid.cell(r, column)
-                if span > 1:
-                    cell = cell.merge(grid.cell(r, column + span - 1))
-                cell.text = text
-                column += span
+        in_grid = [i for i, line in enumerate(table) if "\t" in line]
+        for line in table[: in_grid[0]]:
+            document.add_paragraph(line.strip())
+        _add_table(document, [[c.strip() for c in table[i].split("\t")] for i in in_grid], for_print)
+        for line in table[in_grid[-1] + 1 :]:  # notes under the table
+            document.add_paragraph(line.strip())
     document.save(path)
+
+
+def _add_table(document: DocxDocument, rows: list[list[str]], for_print: str | None) -> None:
+    grid = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    if for_print == "ruled":
+        grid.style = "Table Grid"
+    if for_print:
+        _keep_rows_whole(grid, headers=next((i for i, cells in enumerate(rows) if any(map(FIGURE.fullmatch, cells))), 0))
+    for r, cells in enumerate(rows):
+        column = 0
+        for text, span in (spans(cells) if is_header(cells) else [(c, 1) for c in cells]):
+            cell = grid.cell(r, column)
+            if span > 1:
+                cell = cell.merge(grid.cell(r, column + span - 1))
+            cell.text = text
+            column += span
+
+
+def _print_layout(document: DocxDocument) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(10)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(7)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Sans CJK SC")
+
+
+def _keep_rows_whole(grid: DocxTable, headers: int) -> None:
+    """Rows never break across pages, and the header rows repeat on every page the table spans."""
+    for number, row in enumerate(grid.rows):
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
+        if number < headers:
+            properties.append(OxmlElement("w:tblHeader"))
+
+
+def render_pdf(path: Path, *, ruled: bool) -> None:
+    """Print the Word rendering to PDF with LibreOffice, as offices publish budgets."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / f"{path.stem}.docx"
+        render_docx(source, for_print="ruled" if ruled else "unruled")
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", folder, str(source)], check=True, capture_output=True)
+        shutil.move(Path(folder) / f"{path.stem}.pdf", path)
 
 
 def render_xls(path: Path) -> None:
@@ -149,3 +203,5 @@ if __name__ == "__main__":
     render_xls(HERE / "seed.xls")
     render_docx(HERE / "seed.docx")
     render_html(HERE / "seed.html")
+    render_pdf(HERE / "seed.pdf", ruled=True)
+    render_pdf(HERE / "seed-unruled.pdf", ruled=False)
