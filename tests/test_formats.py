@@ -20,6 +20,7 @@ RENDERINGS = {
     "seed.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "seed.html": "text/html",
     "seed.pdf": "application/pdf",
+    "seed-unruled.pdf": "application/pdf",
 }
 PLACE = {"location", "line", "page", "source"}
 

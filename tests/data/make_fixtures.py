@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
+UNRULED_TYPE = 6  # points: small enough that the widest table fits a landscape A4 page unwrapped
 FIGURE = re.compile(r"-?\d+\.\d+|\d{3,}")  # an amount or a code: the first such row ends a table's header
 
 
@@ -93,7 +95,7 @@ def render_docx(path: Path, *, for_print: str | None = None) -> None:
     narrative, tables = sections()
     document = Document()
     if for_print:
-        _print_layout(document)
+        _print_layout(document, 7 if for_print == "ruled" else UNRULED_TYPE)
     for line in narrative:
         document.add_paragraph(line)
     for table in tables:
@@ -112,6 +114,8 @@ def _add_table(document: DocxDocument, rows: list[list[str]], for_print: str | N
         grid.style = "Table Grid"
     if for_print:
         _keep_rows_whole(grid, headers=next((i for i, cells in enumerate(rows) if any(map(FIGURE.fullmatch, cells))), 0))
+    if for_print == "unruled":
+        _fit_columns(grid, rows)
     for r, cells in enumerate(rows):
         column = 0
         for text, span in (spans(cells) if is_header(cells) else [(c, 1) for c in cells]):
@@ -122,13 +126,27 @@ def _add_table(document: DocxDocument, rows: list[list[str]], for_print: str | N
             column += span
 
 
-def _print_layout(document: DocxDocument) -> None:
+def _fit_columns(grid: DocxTable, rows: list[list[str]]) -> None:
+    """Columns as wide as their widest cell, so no cell wraps: without rules, only positions tell the columns,
+    as in the tables that finance systems print."""
+    def width(text: str) -> float:
+        return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.6 for c in text) * UNRULED_TYPE + 16  # + cell margins
+    grid.autofit = False
+    widths = [max(width(cells[i]) for cells in rows if i < len(cells)) for i in range(len(grid.columns))]
+    for column, points in zip(grid.columns, widths):
+        column.width = Pt(points)
+    for row in grid.rows:
+        for cell, points in zip(row.cells, widths):
+            cell.width = Pt(points)
+
+
+def _print_layout(document: DocxDocument, type_size: float) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(10)
     normal = document.styles["Normal"]
-    normal.font.size = Pt(7)
+    normal.font.size = Pt(type_size)
     normal.paragraph_format.space_after = Pt(0)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Sans CJK SC")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
@@ -17,6 +18,8 @@ from budgetgraph.errors import BudgetgraphError
 from budgetgraph.ingest.text import Line
 
 WRAPPED_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n|\n(?=[\u3000-\u9fff\uff00-\uffef])")
+COLUMN_GAP = 1.2  # character sizes: a wider blank between two texts of a line sets them in different columns
+SENTENCE = re.compile(r"[。；]")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$")
 
 
@@ -34,21 +37,50 @@ def read_pdf(data: bytes, file: str) -> list[Line]:
 
 
 def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
-    """Text lines and table rows of one page in reading order (top to bottom)."""
+    """Text lines and table rows of one page in reading order (top to bottom).
+
+    A page with ruled tables gives their rows from the rules, and its other lines as text. A page without rules
+    that is not running text gives each line's cells as the texts its blanks set apart, with their extents, so
+    that the table reader can line the cells of a table up in columns (``ingest.columns``).
+    """
     tables = page.find_tables()
     outside = page
     for table in tables:
         outside = outside.outside_bbox(table.bbox)
-    prose = [line for line in outside.extract_text_lines() if line["text"].strip() and not PAGE_NUMBER.match(line["text"])]
-    text_width = (max([page.width / 2, *(line["x1"] for line in prose), *(table.bbox[2] for table in tables)]), page.width / 2)
-    items: list[tuple[float, tuple[str, ...], bool]] = [(top, (text,), True) for top, text in _paragraphs(prose, *text_width)]
+    lines = [line for line in outside.extract_text_lines() if line["text"].strip() and not PAGE_NUMBER.match(line["text"])]
+    right_edge = max([page.width / 2, *(line["x1"] for line in lines), *(table.bbox[2] for table in tables)])
+    paragraphs = _paragraphs(lines, right_edge, page.width / 2)
+    by_position = not tables and not _is_running_text(lines)
+    items = [_positioned(p[0], page.width) if by_position and len(p) == 1 else _prose(p) for p in paragraphs]
     for table in tables:
         for row, cells in zip(table.rows, table.extract(), strict=True):
             texts = tuple(_unwrap(cell or "") for cell in cells)
             if any(texts):
-                items.append((row.bbox[1], texts, False))
+                items.append((row.bbox[1], Line(0, texts)))
     items.sort(key=lambda item: item[0])
-    return [Line(index, cells, page=number, prose=prose) for index, (_, cells, prose) in enumerate(items, start=1)]
+    return [replace(line, number=index, page=number) for index, (_, line) in enumerate(items, start=1)]
+
+
+def _is_running_text(lines: list[dict]) -> bool:  # type: ignore[type-arg]
+    """Whether a page is running text: sentences (。；) on a fifth of its lines, or no two texts set apart."""
+    sentences = sum(1 for line in lines if SENTENCE.search(line["text"]))
+    apart = any(_has_gap(line["chars"], COLUMN_GAP * _size(line)) for line in lines)
+    return not apart or sentences * 5 >= len(lines)
+
+
+def _prose(paragraph: list[dict]) -> tuple[float, Line]:  # type: ignore[type-arg]
+    return paragraph[0]["top"], Line(0, ("".join(line["text"].strip() for line in paragraph),), prose=True)
+
+
+def _positioned(line: dict, page_width: float) -> tuple[float, Line]:  # type: ignore[type-arg]
+    """A line of a page without rules, its texts as cells with their extents; one wide text is prose."""
+    if _has_gap(line["chars"], COLUMN_GAP * _size(line)):
+        chunks = _chunks(line["chars"])
+    else:
+        chunks = [(line["text"].strip(), (line["x0"], line["x1"]))]
+    wide = line["x1"] - line["x0"] >= page_width / 2
+    cells, extents = tuple(text for text, _ in chunks), tuple(extent for _, extent in chunks)
+    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents)
 
 
 def _unwrap(cell: str) -> str:
@@ -57,27 +89,50 @@ def _unwrap(cell: str) -> str:
     return " ".join(WRAPPED_CJK.sub("", cell).split())
 
 
+def _chunks(chars: list[dict]) -> list[tuple[str, tuple[float, float]]]:  # type: ignore[type-arg]
+    """The texts of a line that blanks wider than a character set apart, each with its extent (x0, x1); the
+    spaces the PDF sets inside a text are kept ("总 计"), as a text extraction keeps them."""
+    chunks: list[list[dict]] = []  # type: ignore[type-arg]
+    for char in chars:
+        if not char["text"].strip():
+            if chunks:
+                chunks[-1].append(char)
+            continue
+        ink = [c for c in chunks[-1] if c["text"].strip()] if chunks else []
+        if ink and char["x0"] - ink[-1]["x1"] <= COLUMN_GAP * char["size"]:
+            chunks[-1].append(char)
+        else:
+            chunks.append([char])
+    return [
+        (" ".join("".join(c["text"] for c in chunk).split()), (chunk[0]["x0"], max(c["x1"] for c in chunk if c["text"].strip())))
+        for chunk in chunks
+    ]
+
+
+def _size(line: dict) -> float:  # type: ignore[type-arg]
+    return max((char["size"] for char in line["chars"]), default=10.0)
+
+
 def _has_gap(chars: list[dict], width: float) -> bool:  # type: ignore[type-arg]
     """Whether the line has a blank wider than ``width``: two texts set apart (编制部门 … 单位：元), not prose."""
-    return any(after["x0"] - before["x1"] > width for before, after in zip(chars, chars[1:]))
+    ink = [char for char in chars if char["text"].strip()]
+    return any(after["x0"] - before["x1"] > width for before, after in zip(ink, ink[1:]))
 
 
-def _paragraphs(lines: list[dict], right_edge: float, shortest: float) -> list[tuple[float, str]]:  # type: ignore[type-arg]
-    """Join the lines a paragraph wrapped into, as a text extraction reads it (the seed's layout): a line at
+def _paragraphs(lines: list[dict], right_edge: float, shortest: float) -> list[list[dict]]:  # type: ignore[type-arg]
+    """Group the lines a paragraph wrapped into, as a text extraction reads it (the seed's layout): a line at
     least ``shortest`` wide that spans from the left margin (or a first-line indent) to ``right_edge`` (that of
     the page's text and tables) goes on in the next line when that one starts at the left margin. Titles,
     centred or right-aligned lines, and lines of texts set apart, stay apart."""
     left_edge = min((line["x0"] for line in lines), default=0.0)
-    paragraphs: list[tuple[float, str]] = []
+    paragraphs: list[list[dict]] = []  # type: ignore[type-arg]
     runs_on = False
     for line in lines:
-        text = line["text"].strip()
-        size = max((char["size"] for char in line["chars"]), default=10.0)
+        size = _size(line)
         if runs_on and line["x0"] <= left_edge + size / 2:
-            top, before = paragraphs[-1]
-            paragraphs[-1] = (top, before + text)
+            paragraphs[-1].append(line)
         else:
-            paragraphs.append((line["top"], text))
+            paragraphs.append([line])
         spans = line["x0"] <= left_edge + 3 * size and line["x1"] >= right_edge - 2 * size
         runs_on = spans and line["x1"] - line["x0"] >= shortest and not _has_gap(line["chars"], 2 * size)
     return paragraphs

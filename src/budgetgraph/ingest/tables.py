@@ -10,6 +10,7 @@ from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest.amounts import parse_amount
 from budgetgraph.normalise import key, squeeze
 from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind
+from budgetgraph.ingest.columns import align_columns
 from budgetgraph.ingest.text import Line
 from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind
 
@@ -47,7 +48,7 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
     blocks = []
     for position, (index, kind, unit, body_start) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
-        blocks.append(TableBlock(kind, lines[index], unit, _until_prose(lines[body_start:end])))
+        blocks.append(TableBlock(kind, lines[index], unit, align_columns(_until_prose(lines[body_start:end]))))
     return blocks
 
 

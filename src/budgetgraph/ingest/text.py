@@ -17,6 +17,7 @@ class Line:
     cells: tuple[str, ...]  # cells, stripped
     page: int | None = None
     prose: bool = False  # known to be running text, not a table row (a PDF line outside any ruled table)
+    extents: tuple[tuple[float, float], ...] | None = None  # each cell's x0 and x1 on a PDF page without rules
 
     @property
     def place(self) -> str:
