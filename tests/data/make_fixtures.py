@@ -1,4 +1,4 @@
-"""Render the seed document into other formats, as publishers do.
+"""Render a document in the seed's text layout (the seed itself by default) into other formats, as publishers do.
 
     python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, .xls, .docx, .html, .pdf, -unruled.pdf)
 
@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 UNRULED_TYPE = 6  # points: small enough that the widest table fits a landscape A4 page unwrapped
-FIGURE = re.compile(r"-?\d+\.\d+|\d{3,}")  # an amount or a code: the first such row ends a table's header
+FIGURE = re.compile(r"-?\d+\.\d+|\d{3,}")  # an amount or a code
 
 
 def table_starts(lines: list[str]) -> list[int]:
@@ -48,9 +48,9 @@ def table_starts(lines: list[str]) -> list[int]:
     ]
 
 
-def sections() -> tuple[list[str], list[list[str]]]:
+def sections(text: str) -> tuple[list[str], list[list[str]]]:
     """The narrative lines, and each table's lines (title, unit line, rows)."""
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
     starts = table_starts(lines)
     tables = [[l for l in lines[a:b] if l.strip()] for a, b in zip(starts, [*starts[1:], len(lines)])]
     return [l.strip() for l in lines[: starts[0]] if l.strip()], tables
@@ -71,8 +71,8 @@ def is_header(cells: list[str]) -> bool:
     return not any(NUMBER.fullmatch(c) for c in cells) and any(c.startswith(("科目编码", "收入", "基本支出")) for c in cells)
 
 
-def render_html(path: Path) -> None:
-    narrative, tables = sections()
+def render_html(path: Path, text: str) -> None:
+    narrative, tables = sections(text)
     parts = ["<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>部门预算</title></head><body>"]
     parts += [f"<p>{escape(line)}</p>" for line in narrative]
     for table in tables:
@@ -89,10 +89,10 @@ def render_html(path: Path) -> None:
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
-def render_docx(path: Path, *, for_print: str | None = None) -> None:
+def render_docx(path: Path, text: str, *, for_print: str | None = None) -> None:
     """The seed as a Word document; ``for_print`` ("ruled" or "unruled") lays it out as a publisher prints it to
     PDF: landscape pages, small type, and table borders or none."""
-    narrative, tables = sections()
+    narrative, tables = sections(text)
     document = Document()
     if for_print:
         _print_layout(document, 7 if for_print == "ruled" else UNRULED_TYPE)
@@ -113,7 +113,7 @@ def _add_table(document: DocxDocument, rows: list[list[str]], for_print: str | N
     if for_print == "ruled":
         grid.style = "Table Grid"
     if for_print:
-        _keep_rows_whole(grid, headers=next((i for i, cells in enumerate(rows) if any(map(FIGURE.fullmatch, cells))), 0))
+        _keep_rows_whole(grid, headers=next((i for i, cells in enumerate(rows) if _is_data(cells)), 0))
     if for_print == "unruled":
         _fit_columns(grid, rows)
     for r, cells in enumerate(rows):
@@ -124,6 +124,11 @@ def _add_table(document: DocxDocument, rows: list[list[str]], for_print: str | N
                 cell = cell.merge(grid.cell(r, column + span - 1))
             cell.text = text
             column += span
+
+
+def _is_data(cells: list[str]) -> bool:
+    """A row of figures, or a label with blanks after it, ends a table's header."""
+    return any(map(FIGURE.fullmatch, cells)) or bool(cells[0]) and not any(cells[1:])
 
 
 def _fit_columns(grid: DocxTable, rows: list[list[str]]) -> None:
@@ -160,18 +165,18 @@ def _keep_rows_whole(grid: DocxTable, headers: int) -> None:
             properties.append(OxmlElement("w:tblHeader"))
 
 
-def render_pdf(path: Path, *, ruled: bool) -> None:
+def render_pdf(path: Path, text: str, *, ruled: bool) -> None:
     """Print the Word rendering to PDF with LibreOffice, as offices publish budgets."""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / f"{path.stem}.docx"
-        render_docx(source, for_print="ruled" if ruled else "unruled")
+        render_docx(source, text, for_print="ruled" if ruled else "unruled")
         subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", folder, str(source)], check=True, capture_output=True)
         shutil.move(Path(folder) / f"{path.stem}.pdf", path)
 
 
-def render_xls(path: Path) -> None:
+def render_xls(path: Path, text: str) -> None:
     """The legacy binary workbook, as older finance systems export it, from the same sheets as the XLSX."""
-    narrative, tables = sections()
+    narrative, tables = sections(text)
     book = xlwt.Workbook(encoding="utf-8")
     text = book.add_sheet("说明")
     for row, line in enumerate(narrative):
@@ -189,8 +194,8 @@ def render_xls(path: Path) -> None:
     book.save(str(path))
 
 
-def render_xlsx(path: Path) -> None:
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+def render_xlsx(path: Path, text: str) -> None:
+    lines = text.splitlines()
     starts = table_starts(lines)
     workbook = Workbook()
     narrative = workbook.active
@@ -217,9 +222,10 @@ def render_xlsx(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    render_xlsx(HERE / "seed.xlsx")
-    render_xls(HERE / "seed.xls")
-    render_docx(HERE / "seed.docx")
-    render_html(HERE / "seed.html")
-    render_pdf(HERE / "seed.pdf", ruled=True)
-    render_pdf(HERE / "seed-unruled.pdf", ruled=False)
+    seed = SEED.read_text(encoding="utf-8")
+    render_xlsx(HERE / "seed.xlsx", seed)
+    render_xls(HERE / "seed.xls", seed)
+    render_docx(HERE / "seed.docx", seed)
+    render_html(HERE / "seed.html", seed)
+    render_pdf(HERE / "seed.pdf", seed, ruled=True)
+    render_pdf(HERE / "seed-unruled.pdf", seed, ruled=False)

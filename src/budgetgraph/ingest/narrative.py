@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from budgetgraph.codelists import class_code_for_name
 from budgetgraph.ingest.text import Line
+from budgetgraph.normalise import squeeze
 from budgetgraph.records import FigureKind, Location, NarrativeFigure, TableKind
 
 # One clause: a subject, then an amount in 万元, a change (增加/减少), a share (占) or a growth rate (增长/下降).
@@ -41,7 +42,7 @@ def narrative_figures(lines: list[Line], file: str) -> tuple[NarrativeFigure, ..
         for match in FIGURE.finditer(line.text):
             subject = _subject(match["subject"])
             location = Location(file, line.number, page=line.page)
-            text = match.group(0).strip()
+            text = squeeze(match.group(0))  # as printed, less the spaces a PDF or a text extraction puts in
             if match["amount"]:
                 code = class_code_for_name(subject, exact=True) if CLASS_SUBJECT.search(subject) else None
                 refers_to = next(((kind, measure) for pattern, kind, measure in TOTALS if pattern.match(subject)), None)

@@ -20,6 +20,7 @@ from budgetgraph.ingest.text import Line
 WRAPPED_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n|\n(?=[\u3000-\u9fff\uff00-\uffef])")
 COLUMN_GAP = 1.2  # character sizes: a wider blank between two texts of a line sets them in different columns
 SENTENCE = re.compile(r"[。；]")
+SENTENCE_END = re.compile(r"[。；！？]\s*$")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$")
 
 
@@ -40,8 +41,8 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
     """Text lines and table rows of one page in reading order (top to bottom).
 
     A page with ruled tables gives their rows from the rules, and its other lines as text. A page without rules
-    that is not running text gives each line's cells as the texts its blanks set apart, with their extents, so
-    that the table reader can line the cells of a table up in columns (``ingest.columns``).
+    that sets a table gives each line's cells (but a sentence's) as the texts its blanks set apart, with their
+    extents, so that the table reader can line the cells of a table up in columns (``ingest.columns``).
     """
     tables = page.find_tables()
     outside = page
@@ -50,8 +51,11 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
     lines = [line for line in outside.extract_text_lines() if line["text"].strip() and not PAGE_NUMBER.match(line["text"])]
     right_edge = max([page.width / 2, *(line["x1"] for line in lines), *(table.bbox[2] for table in tables)])
     paragraphs = _paragraphs(lines, right_edge, page.width / 2)
-    by_position = not tables and not _is_running_text(lines)
-    items = [_positioned(p[0], page.width) if by_position and len(p) == 1 else _prose(p) for p in paragraphs]
+    by_position = not tables and _has_table(lines)
+    items = [
+        _positioned(p[0], page.width) if by_position and len(p) == 1 and not SENTENCE.search(p[0]["text"]) else _prose(p)
+        for p in paragraphs
+    ]
     for table in tables:
         for row, cells in zip(table.rows, table.extract(), strict=True):
             texts = tuple(_unwrap(cell or "") for cell in cells)
@@ -61,11 +65,16 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
     return [replace(line, number=index, page=number) for index, (_, line) in enumerate(items, start=1)]
 
 
-def _is_running_text(lines: list[dict]) -> bool:  # type: ignore[type-arg]
-    """Whether a page is running text: sentences (。；) on a fifth of its lines, or no two texts set apart."""
-    sentences = sum(1 for line in lines if SENTENCE.search(line["text"]))
-    apart = any(_has_gap(line["chars"], COLUMN_GAP * _size(line)) for line in lines)
-    return not apart or sentences * 5 >= len(lines)
+def _has_table(lines: list[dict]) -> bool:  # type: ignore[type-arg]
+    """Whether a page without rules sets a table: three lines in a row of texts set apart, none a sentence (a
+    page of running text may set a figure apart from its words, but not line after line)."""
+    run = 0
+    for line in lines:
+        tabular = _has_gap(line["chars"], COLUMN_GAP * _size(line)) and not SENTENCE.search(line["text"])
+        run = run + 1 if tabular else 0
+        if run == 3:
+            return True
+    return False
 
 
 def _prose(paragraph: list[dict]) -> tuple[float, Line]:  # type: ignore[type-arg]
@@ -119,6 +128,12 @@ def _has_gap(chars: list[dict], width: float) -> bool:  # type: ignore[type-arg]
     return any(after["x0"] - before["x1"] > width for before, after in zip(ink, ink[1:]))
 
 
+def _is_heading_after_sentence(before: dict, line: dict) -> bool:  # type: ignore[type-arg]
+    """A line after a full line that ends a sentence is a heading, not the paragraph's last words, when it ends
+    no sentence itself (五、一般公共预算支出预算情况说明)."""
+    return bool(SENTENCE_END.search(before["text"])) and not SENTENCE_END.search(line["text"])
+
+
 def _paragraphs(lines: list[dict], right_edge: float, shortest: float) -> list[list[dict]]:  # type: ignore[type-arg]
     """Group the lines a paragraph wrapped into, as a text extraction reads it (the seed's layout): a line at
     least ``shortest`` wide that spans from the left margin (or a first-line indent) to ``right_edge`` (that of
@@ -129,7 +144,7 @@ def _paragraphs(lines: list[dict], right_edge: float, shortest: float) -> list[l
     runs_on = False
     for line in lines:
         size = _size(line)
-        if runs_on and line["x0"] <= left_edge + size / 2:
+        if runs_on and line["x0"] <= left_edge + size / 2 and not _is_heading_after_sentence(paragraphs[-1][-1], line):
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 
 from budgetgraph.codelists import class_code_for_name
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
@@ -220,7 +221,9 @@ def parse_two_sided(block: TableBlock, number: int, file: str) -> Table:
             label = squeeze(cells[split]).rstrip(":：")
             values = tuple(
                 _cell(block, number, row_number, line, path, measure_for(path) or "", text, file)
-                for path, text in zip(spending_paths, cells[split + 1 :], strict=False)
+                # every headed column, blank where the line ends early; a blank column with no heading is no cell
+                for path, text in zip_longest(spending_paths, cells[split + 1 :], fillvalue="")
+                if path or text
             )
             code = class_code_for_name(label) if CLASS_ORDINAL.match(label) else None
             rows.append(Row(row_number, label, _row_role(label, code or "", None), values, line.number, line.page, function_code=code, side="支出"))
