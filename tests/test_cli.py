@@ -47,6 +47,22 @@ def test_a_failed_document_keeps_the_batch_going_and_exits_non_zero(tmp_path: Pa
     assert "luoyang-xigong-zhengshuju-2021-budget.txt" in result.stdout
 
 
+def test_a_folder_ends_with_what_was_read_and_what_was_skipped_and_why(tmp_path: Path) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "junk.txt").write_text("这不是预算文件\n", encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
+    headed = "项目\t金额\t项目\t合计"
+    assert seed.count(headed) == 1
+    (folder / "seed-with-a-broken-header.txt").write_text(seed.replace(headed, "项目\t金额\t科目\t合计"), encoding="utf-8")
+    result = budgetgraph("ingest", str(folder), "--store", str(tmp_path / "store"), check=False)
+    assert result.returncode == 1
+    assert "1 of 2 documents loaded, 7 tables read, 1 tables not read" in result.stdout
+    assert "not read: table 2 2021年财政拨款收支总体情况表 (line " in result.stdout
+    assert "two-sided table without a 支出 项目 column" in result.stdout
+    assert f"skipped {folder / 'junk.txt'}" in result.stdout and "not a budget document" in result.stdout
+
+
 def test_validate_reports_without_loading(tmp_path: Path) -> None:
     report = json.loads(budgetgraph("validate", str(SEED), "--format", "json").stdout)
     assert report["conforms"] is True

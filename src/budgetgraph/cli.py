@@ -78,27 +78,36 @@ def _documents(paths: list[Path]) -> Iterator[Path]:
 def _ingest(args: argparse.Namespace) -> int:
     store = EmbeddedStore(args.store)
     paths = list(_documents(args.paths))
-    failed = 0
+    skipped: list[tuple[Path, BudgetgraphError]] = []
+    tables = unread = 0
     for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers), start=1):
         if done % FLUSH_EVERY == 0:
             store.flush()  # pyoxigraph holds written data in memory until flushed
         progress = f"[{done}/{len(paths)}] {path}"
         if isinstance(outcome, BudgetgraphError):
-            failed += 1
+            skipped.append((path, outcome))
             print(f"{progress}: not loaded", file=sys.stdout)
             print(f"budgetgraph: {outcome}", file=sys.stderr)
             continue
         doc, report = outcome.document, outcome.report
+        tables, unread = tables + len(doc.tables), unread + len(doc.unread)
         print(
             f"{progress}: {doc.department} {doc.fiscal_year} {doc.phase.value}, {len(doc.tables)} tables read, "
             f"{len(doc.unread)} not read, {len(outcome.mapped.graph)} triples, "
             f"{len(report.of_severity('Warning'))} warnings, {len(report.of_severity('Info'))} notes → {outcome.mapped.graph_name}"
         )
+        for table in doc.unread:
+            print(f"  not read: table {table.number} {table.title} ({table.place}): {table.reason}")
         for finding in report.findings:
             print(f"  {finding.severity}: {finding.message}")
     store.flush()
-    print(f"{len(paths) - failed} of {len(paths)} documents loaded; store {args.store}: {len(store)} quads in {len(store.graph_names())} graphs")
-    return 1 if failed else 0
+    print(
+        f"{len(paths) - len(skipped)} of {len(paths)} documents loaded, {tables} tables read, {unread} tables not read; "
+        f"store {args.store}: {len(store)} quads in {len(store.graph_names())} graphs"
+    )
+    for path, error in skipped:
+        print(f"  skipped {path}{f', {error.place}' if error.place else ''}: {error.message}")
+    return 1 if skipped else 0
 
 
 def _validate(args: argparse.Namespace) -> int:
