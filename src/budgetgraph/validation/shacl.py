@@ -10,6 +10,7 @@ constraint's query, severity and message from them, and pySHACL remains the refe
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +26,9 @@ from budgetgraph.validation.core import CoreCheck, compile_core
 from budgetgraph.validation.report import SEVERITIES, Finding, ValidationReport
 
 MESSAGE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
+FINAL_FILTER = re.compile(r"FILTER \((.*)\)\s*\}\s*$")  # a query's last line but its closing brace
+WHERE = " WHERE {"
+PROJECTED = re.compile(r"[?$](\w+)")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,52 @@ def sparql_constraints() -> tuple[SparqlConstraint, ...]:
     return tuple(sorted(found, key=lambda c: c.shape))
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """One query run in the store, reporting for one constraint, or for twins: constraints whose queries differ
+    only in their projection and final FILTER (a warning and its rounding note). Twins run as one query whose
+    final FILTER keeps a solution if either twin's does, each twin's condition projected as a flag."""
+
+    query: str
+    constraints: tuple[tuple[SparqlConstraint, str | None], ...]  # each with the variable of its flag
+
+
+@cache
+def evaluations() -> tuple[Evaluation, ...]:
+    by_body: dict[str, list[tuple[SparqlConstraint, tuple[str, str, str]]]] = {}
+    for constraint in sparql_constraints():
+        parts = _select_body_filter(constraint.query)
+        key = parts[1] if parts else constraint.shape
+        by_body.setdefault(key, []).append((constraint, parts or ("", "", "")))
+    plans = []
+    for group in by_body.values():
+        if len(group) == 2 and _projects_all(group):
+            (first, (select, body, first_filter)), (second, (other_select, _, second_filter)) = group
+            widest = max(select, other_select, key=len).removesuffix(WHERE)
+            conditions = f"BIND (({first_filter}) AS ?first)\nBIND (({second_filter}) AS ?second)\nFILTER (?first || ?second)\n}}"
+            query = f"{widest} ?first ?second{WHERE}{body}{conditions}"
+            plans.append(Evaluation(query, ((first, "first"), (second, "second"))))
+        else:
+            plans += [Evaluation(constraint.query, ((constraint, None),)) for constraint, _ in group]
+    return tuple(plans)
+
+
+def _select_body_filter(query: str) -> tuple[str, str, str] | None:
+    """The query up to its WHERE's brace (prefixes and projection), its body, and its final FILTER's condition."""
+    match = FINAL_FILTER.search(query)
+    where = query.find(WHERE)
+    if match is None or where < 0:
+        return None
+    head_end = where + len(WHERE)
+    return query[:head_end], query[head_end : match.start()], match.group(1)
+
+
+def _projects_all(group: list[tuple[SparqlConstraint, tuple[str, str, str]]]) -> bool:
+    """Whether one twin's projection holds every variable the other projects (the merged query keeps it)."""
+    projected = [set(PROJECTED.findall(select.removesuffix(WHERE).split("SELECT", 1)[1])) for _, (select, _, _) in group]
+    return projected[0] <= projected[1] or projected[1] <= projected[0]
+
+
 def data_graph(mapped: MappedDocument) -> Graph:
     data = mapped.union()
     data += ontology()
@@ -90,11 +140,30 @@ def ontology_ntriples() -> bytes:
     return ontology().serialize(format="nt", encoding="utf-8")
 
 
+class _Scratch(threading.local):
+    """An in-memory store per thread that holds the ontology, parsed once; each document's graphs are loaded
+    beside it for their validation and removed after. The graphs share no triple (the mapping keeps entities,
+    code lists and documents apart), so the union the queries read is the merge pySHACL reads."""
+
+    def __init__(self) -> None:
+        self.store = pyoxigraph.Store()
+        self.store.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+_SCRATCH = _Scratch()
+
+
 def validate(mapped: MappedDocument) -> ValidationReport:
-    store = pyoxigraph.Store()
-    for data in (*mapped.ntriples().values(), ontology_ntriples()):
-        store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return ValidationReport(tuple(_compiled_core_findings(store) + _sparql_findings(store)))
+    store = _SCRATCH.store
+    names = []
+    try:
+        for name, data in mapped.ntriples().items():
+            names.append(pyoxigraph.NamedNode(str(name)))
+            store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=names[-1])
+        return ValidationReport(tuple(_compiled_core_findings(store) + _sparql_findings(store)))
+    finally:
+        for name in names:
+            store.remove_graph(name)
 
 
 def validate_with_pyshacl(mapped: MappedDocument, *, sparql: bool = True) -> ValidationReport:
@@ -134,7 +203,7 @@ def _shape_name(results: Graph, result: Node) -> str:
 def _compiled_core_findings(store: pyoxigraph.Store) -> list[Finding]:
     findings = []
     for check in core_checks():
-        solutions = store.query(check.query)
+        solutions = store.query(check.query, use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
         for solution in solutions:  # type: ignore[union-attr]
             values = {name: solution[name].value for name in names if solution[name] is not None}
@@ -144,19 +213,23 @@ def _compiled_core_findings(store: pyoxigraph.Store) -> list[Finding]:
 
 def _sparql_findings(store: pyoxigraph.Store) -> list[Finding]:
     findings = []
-    for constraint in sparql_constraints():
-        for solution in store.query(constraint.query):  # type: ignore[union-attr]
-            findings.append(
-                Finding(
-                    focus=solution["this"].value,  # type: ignore[index,union-attr]
-                    severity=constraint.severity,
-                    shape=constraint.shape,
-                    message=_fill(constraint.message, lambda name: solution[name]),  # type: ignore[index]
-                    published=_value(solution, "published"),
-                    derived=_value(solution, "derived"),
-                )
-            )
+    for evaluation in evaluations():
+        for solution in store.query(evaluation.query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+            for constraint, flag in evaluation.constraints:
+                if flag is None or _value(solution, flag) == "true":
+                    findings.append(_finding(constraint, solution))
     return sorted(findings, key=_order)
+
+
+def _finding(constraint: SparqlConstraint, solution: pyoxigraph.QuerySolution) -> Finding:
+    return Finding(
+        focus=solution["this"].value,  # type: ignore[index,union-attr]
+        severity=constraint.severity,
+        shape=constraint.shape,
+        message=_fill(constraint.message, lambda name: solution[name]),  # type: ignore[index]
+        published=_value(solution, "published"),
+        derived=_value(solution, "derived"),
+    )
 
 
 def _value(solution: pyoxigraph.QuerySolution, name: str) -> str | None:
