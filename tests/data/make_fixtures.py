@@ -100,8 +100,10 @@ def render_docx(path: Path, text: str, *, for_print: str | None = None) -> None:
         document.add_paragraph(line)
     for table in tables:
         in_grid = [i for i, line in enumerate(table) if "\t" in line]
-        for line in table[: in_grid[0]]:
-            document.add_paragraph(line.strip())
+        for number, line in enumerate(table[: in_grid[0]]):
+            # Each table starts a page, as publishers print them; LibreOffice also loses the header rows of a
+            # table that has no data rows when they would break across pages.
+            document.add_paragraph(line.strip()).paragraph_format.page_break_before = bool(for_print) and number == 0
         _add_table(document, [[c.strip() for c in table[i].split("\t")] for i in in_grid], for_print)
         for line in table[in_grid[-1] + 1 :]:  # notes under the table
             document.add_paragraph(line.strip())

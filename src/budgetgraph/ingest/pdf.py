@@ -21,6 +21,7 @@ WRAPPED_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n|\n(?=[\u3000-\u9f
 COLUMN_GAP = 1.2  # character sizes: a wider blank between two texts of a line sets them in different columns
 SENTENCE = re.compile(r"[。；]")
 SENTENCE_END = re.compile(r"[。；！？]\s*$")
+UNIT_LINE = re.compile(r"单位[:：]\s*[千万]?元\s*$")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$")
 
 
@@ -67,12 +68,16 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
 
 def _has_table(lines: list[dict]) -> bool:  # type: ignore[type-arg]
     """Whether a page without rules sets a table: three lines in a row of texts set apart, none a sentence (a
-    page of running text may set a figure apart from its words, but not line after line)."""
-    run = 0
+    page of running text may set a figure apart from its words, but not line after line); or, after a table's
+    unit line (单位：万元), two such lines: a small table alone on its page ("三公" with blank rows, an empty one)."""
+    run = tabular_after_unit = 0
+    after_unit = False
     for line in lines:
         tabular = _has_gap(line["chars"], COLUMN_GAP * _size(line)) and not SENTENCE.search(line["text"])
         run = run + 1 if tabular else 0
-        if run == 3:
+        tabular_after_unit += tabular and after_unit
+        after_unit = after_unit or bool(UNIT_LINE.search(line["text"]))
+        if run == 3 or tabular_after_unit == 2:
             return True
     return False
 
