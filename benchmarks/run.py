@@ -41,7 +41,7 @@ from budgetgraph.mapping import map_document
 from budgetgraph.pipeline import prepare
 from budgetgraph.resources import resource as packaged
 from budgetgraph.store import EmbeddedStore
-from budgetgraph.store.embedded import DIGESTS
+from budgetgraph.store.base import DIGESTS
 from budgetgraph.validation import validate
 from budgetgraph.validation.shacl import validate_with_pyshacl
 

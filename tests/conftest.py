@@ -1,17 +1,32 @@
 from __future__ import annotations
 
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
+import pyoxigraph
 import pytest
+import uvicorn
+from fastapi import FastAPI
+from rdflib import URIRef
 
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
 from budgetgraph.records import BudgetDocument
+from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "000_117098cfe8f5af66.txt"
 BASE = "http://127.0.0.1:8000/"
+BACKENDS = ["embedded", "oxigraph-server"]
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +37,67 @@ def seed() -> BudgetDocument:
 @pytest.fixture(scope="session")
 def seed_rdf(seed: BudgetDocument) -> MappedDocument:
     return map_document(seed, BASE)
+
+
+def new_store(backend: str, stack: contextlib.ExitStack) -> GraphStore:
+    """An empty store of the backend: the embedded one in memory, or a real Oxigraph server started on a free
+    loopback port for the lifetime of ``stack``."""
+    if backend == "embedded":
+        return EmbeddedStore()
+    url = stack.enter_context(oxigraph_server())
+    return RemoteStore(f"{url}/query", f"{url}/update")
+
+
+@contextlib.contextmanager
+def oxigraph_server() -> Iterator[str]:
+    """``oxigraph serve`` (the `oxigraph` package on PyPI), in memory, its default graph the union of the graphs."""
+    program = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    assert program, "the oxigraph server is not installed: pip install -e '.[test]'"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([program, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"], stderr=subprocess.PIPE)
+    try:
+        for _ in range(200):
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/query", params={"query": "ASK {}"}).status_code == 200:
+                    break
+            assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
+            time.sleep(0.025)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def load_trig(store: GraphStore, path: Path) -> None:
+    """Put each named graph of a TriG file into the store, as a loaded document would be."""
+    graphs: dict[URIRef, list[str]] = {}
+    for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TRIG):
+        graphs.setdefault(URIRef(quad.graph_name.value), []).append(f"{quad.triple} .\n")  # type: ignore[union-attr]
+    store.replace_graphs({name: "".join(lines).encode() for name, lines in graphs.items()})
+
+
+@contextlib.contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """uvicorn on a free loopback port, in a thread, stopped the way a signal would stop it; yields its root URL."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.025)
+        assert server.started
+        yield "http://127.0.0.1:{}".format(sock.getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+    assert not thread.is_alive()
+
+
+def _free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        return int(sock.getsockname()[1])

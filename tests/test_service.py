@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import socket
 import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from decimal import Decimal
@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -24,7 +23,8 @@ from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
 from budgetgraph.service import create_app
 from budgetgraph.service.app import EXAMPLE_QUERY
 from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
+from conftest import BACKENDS, load_trig, new_store, serving
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "service-fixture.trig"
 BASE = "http://127.0.0.1:8000/"
@@ -41,15 +41,17 @@ TITLES = PREFIXES + "CONSTRUCT { ?d dct:title ?title } WHERE { ?d a bg:BudgetDat
 TITLE_SET = {"甲局2021年部门预算<script>alert(1)</script>", "乙局2022年部门预算", "丙局链接"}
 
 
-@pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
-    store = EmbeddedStore()
-    store.engine.load(path=str(FIXTURE), format=pyoxigraph.RdfFormat.TRIG)
-    return store
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """The fixture documents in each backend: the embedded store, and a real Oxigraph server on loopback."""
+    with contextlib.ExitStack() as stack:
+        store = new_store(request.param, stack)
+        load_trig(store, FIXTURE)
+        yield store
 
 
 @pytest.fixture(scope="module")
-def client(store: EmbeddedStore) -> TestClient:
+def client(store: GraphStore) -> TestClient:
     return TestClient(create_app(store, base=BASE))
 
 
@@ -259,24 +261,9 @@ def test_the_example_query_runs(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(store: EmbeddedStore) -> Iterator[str]:
-    """uvicorn on a free loopback port, in a thread, stopped the way a signal would stop it."""
-    sock = socket.create_server(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(store, base=BASE), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            time.sleep(0.025)
-        assert server.started
-        yield "http://127.0.0.1:{}/sparql".format(sock.getsockname()[1])
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-    assert not thread.is_alive()
+def live_server(store: GraphStore) -> Iterator[str]:
+    with serving(create_app(store, base=BASE)) as root:
+        yield f"{root}/sparql"
 
 
 def test_live_server_answers_sparqlwrapper_and_rdflib(live_server: str) -> None:

@@ -15,7 +15,7 @@ from rdflib import URIRef
 from budgetgraph import config
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.pipeline import check, ingest_many
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
 
 FLUSH_EVERY = 100
 EXPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         if store:
             sub.add_argument("--store", type=Path, default=config.DEFAULT_STORE, help=f"store directory (default: {config.DEFAULT_STORE}, or $BUDGETGRAPH_STORE)")
+            sub.add_argument("--endpoint", metavar="QUERY_URL", help="use this SPARQL 1.1 server instead of the store directory")
+            sub.add_argument("--update-url", metavar="URL", help="the server's SPARQL Update endpoint (loads need it)")
         if base:
             sub.add_argument("--base", default=config.DEFAULT_BASE, help=f"base of minted URIs (default: {config.DEFAULT_BASE}, or $BUDGETGRAPH_BASE)")
         return sub
@@ -75,8 +77,18 @@ def _documents(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
+def _open_store(args: argparse.Namespace, *, read_only: bool = False) -> GraphStore:
+    if args.endpoint:
+        return RemoteStore(args.endpoint, args.update_url)
+    if args.update_url:
+        raise BudgetgraphError("--update-url goes with --endpoint (the server's query endpoint)")
+    if read_only and not args.store.exists():
+        raise BudgetgraphError("no store here: run 'budgetgraph ingest' first", file=str(args.store))
+    return EmbeddedStore(args.store, read_only=read_only)
+
+
 def _ingest(args: argparse.Namespace) -> int:
-    store = EmbeddedStore(args.store)
+    store = _open_store(args)
     paths = list(_documents(args.paths))
     skipped: list[tuple[Path, BudgetgraphError]] = []
     tables = unread = 0
@@ -103,7 +115,7 @@ def _ingest(args: argparse.Namespace) -> int:
     store.flush()
     print(
         f"{len(paths) - len(skipped)} of {len(paths)} documents loaded, {tables} tables read, {unread} tables not read; "
-        f"store {args.store}: {len(store)} quads in {len(store.graph_names())} graphs"
+        f"store {args.endpoint or args.store}: {len(store)} quads in {len(store.graph_names())} graphs"
     )
     for path, error in skipped:
         print(f"  skipped {path}{f', {error.place}' if error.place else ''}: {error.message}")
@@ -140,13 +152,11 @@ def _export(args: argparse.Namespace) -> int:
 
 def _query(args: argparse.Namespace) -> int:
     text = Path(args.query).read_text(encoding="utf-8") if args.query.endswith(".rq") else args.query
-    if not args.store.exists():
-        raise BudgetgraphError("no store here: run 'budgetgraph ingest' first", file=str(args.store))
-    result = EmbeddedStore(args.store, read_only=True).query(text)
+    result = _open_store(args, read_only=True).query(text)
     if isinstance(result, pyoxigraph.QueryBoolean):
         print("true" if bool(result) else "false")
-    elif isinstance(result, pyoxigraph.QueryTriples):
-        sys.stdout.write(result.serialize(format=pyoxigraph.RdfFormat.TURTLE).decode("utf-8"))
+    elif not isinstance(result, pyoxigraph.QuerySolutions):
+        sys.stdout.write(pyoxigraph.serialize(result, format=pyoxigraph.RdfFormat.TURTLE).decode("utf-8"))
     elif args.format in RESULT_FORMATS:
         sys.stdout.write(result.serialize(format=RESULT_FORMATS[args.format]).decode("utf-8"))
     else:
@@ -192,7 +202,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from budgetgraph.service import create_app
 
-    app = create_app(EmbeddedStore(args.store), base=args.base)
+    app = create_app(_open_store(args), base=args.base)
     uvicorn.run(app, host=args.host, port=args.port)
     return 0
 

@@ -14,7 +14,7 @@ from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
 from budgetgraph.mapping.uris import Minter
 from budgetgraph.records import BudgetDocument
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 from budgetgraph.validation import ValidationReport, validate
 from budgetgraph.validation.shacl import ontology_ntriples
 
@@ -58,7 +58,7 @@ def prepare(path: Path | str, base: str) -> Prepared:
     return Prepared(outcome, graphs, frozenset(graphs) - own)
 
 
-def load(prepared: Prepared, store: EmbeddedStore) -> Outcome:
+def load(prepared: Prepared, store: GraphStore) -> Outcome:
     """Load a document whose structure holds, with its report, replacing any earlier load of the same dataset
     in one transaction. A document with structural violations is not loaded: the error names it."""
     outcome = prepared.outcome
@@ -72,11 +72,11 @@ def load(prepared: Prepared, store: EmbeddedStore) -> Outcome:
     return replace(outcome, loaded=True)
 
 
-def ingest(path: Path | str, store: EmbeddedStore, base: str) -> Outcome:
+def ingest(path: Path | str, store: GraphStore, base: str) -> Outcome:
     return load(prepare(path, base), store)
 
 
-def ingest_many(paths: list[Path], store: EmbeddedStore, base: str, workers: int) -> Iterator[tuple[Path, Outcome | BudgetgraphError]]:
+def ingest_many(paths: list[Path], store: GraphStore, base: str, workers: int) -> Iterator[tuple[Path, Outcome | BudgetgraphError]]:
     """Every document, in order: read, mapped and validated by ``workers`` processes, each loaded by this one
     (an on-disk store has one writer) as soon as it is ready. A failed document is yielded as its error and the
     batch goes on; nothing already stored is touched by it."""

@@ -69,16 +69,16 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
 def _has_table(lines: list[dict]) -> bool:  # type: ignore[type-arg]
     """Whether a page without rules sets a table: three lines in a row of texts set apart, none a sentence (a
     page of running text may set a figure apart from its words, but not line after line); or, after a table's
-    unit line (单位：万元), two such lines: a small table alone on its page ("三公" with blank rows, an empty one)."""
-    run = tabular_after_unit = 0
+    unit line (单位：万元), one such line (its header): a small table alone on its page ("三公" with blank rows,
+    an empty one)."""
+    run = 0
     after_unit = False
     for line in lines:
         tabular = _has_gap(line["chars"], COLUMN_GAP * _size(line)) and not SENTENCE.search(line["text"])
         run = run + 1 if tabular else 0
-        tabular_after_unit += tabular and after_unit
-        after_unit = after_unit or bool(UNIT_LINE.search(line["text"]))
-        if run == 3 or tabular_after_unit == 2:
+        if run == 3 or tabular and after_unit:
             return True
+        after_unit = after_unit or bool(UNIT_LINE.search(line["text"]))
     return False
 
 

@@ -14,7 +14,7 @@ from budgetgraph import __version__
 from budgetgraph.resources import resource
 from budgetgraph.service import sparql
 from budgetgraph.service.ontology_docs import render
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 from budgetgraph.validation.shacl import ontology
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"), autoescape=True)
@@ -27,7 +27,7 @@ ONTOLOGY_PAGE = cache(lambda: render(ontology()))
 EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
 
 
-def create_app(store: EmbeddedStore, *, base: str) -> FastAPI:
+def create_app(store: GraphStore, *, base: str) -> FastAPI:
     """The read-only web service over ``store``, whose resources are named under ``base``."""
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
@@ -56,7 +56,7 @@ def create_app(store: EmbeddedStore, *, base: str) -> FastAPI:
     return app
 
 
-def _datasets(store: EmbeddedStore) -> list[dict[str, str | bool]]:
+def _datasets(store: GraphStore) -> list[dict[str, str | bool]]:
     """Each document's IRI, title and year; only http(s) IRIs are made links (a stored IRI may be ``javascript:``)."""
     solutions = store.query(LIST_DATASETS)
     try:

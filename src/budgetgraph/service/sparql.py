@@ -18,7 +18,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 
 W3_FORMATS = "http://www.w3.org/ns/formats/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -71,7 +71,7 @@ class NotAcceptable(Exception):
     pass
 
 
-def router(store: EmbeddedStore) -> APIRouter:
+def router(store: GraphStore) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/sparql")
@@ -101,7 +101,7 @@ def router(store: EmbeddedStore) -> APIRouter:
     return routes
 
 
-async def _answer(store: EmbeddedStore, request: Request, params: Mapping[str, str]) -> Response:
+async def _answer(store: GraphStore, request: Request, params: Mapping[str, str]) -> Response:
     if "update" in params:
         return _text(403, UPDATE_REFUSED)
     query = params.get("query")
@@ -120,12 +120,15 @@ async def _answer(store: EmbeddedStore, request: Request, params: Mapping[str, s
     return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
 
 
-def _evaluate(store: EmbeddedStore, query: str, wanted: str | None, accept: str) -> tuple[Format, bytes]:
+def _evaluate(store: GraphStore, query: str, wanted: str | None, accept: str) -> tuple[Format, bytes]:
     """Query, serialise and release the result in one thread: pyoxigraph's results must not cross threads."""
     result = store.query(query)
     try:
-        chosen = _negotiate(GRAPH_FORMATS if isinstance(result, pyoxigraph.QueryTriples) else RESULT_FORMATS, wanted, accept)
-        return chosen, result.serialize(format=chosen.syntax)  # type: ignore[arg-type,return-value]
+        if isinstance(result, (pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean)):
+            chosen = _negotiate(RESULT_FORMATS, wanted, accept)
+            return chosen, result.serialize(format=chosen.syntax)  # type: ignore[arg-type,return-value]
+        chosen = _negotiate(GRAPH_FORMATS, wanted, accept)
+        return chosen, pyoxigraph.serialize(result, format=chosen.syntax)  # type: ignore[arg-type,return-value]
     finally:
         del result  # not left in a traceback that another thread would free
 

@@ -1,0 +1,89 @@
+"""What every store does the same way over SPARQL 1.1: one named graph per document, replaced atomically.
+
+A store needs two primitives, ``query`` (over the union of all graphs) and ``update`` (one request, one
+transaction); replacing and dropping graphs, listing them and counting quads are built on them here, so the
+embedded store and a remote SPARQL server behave alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Iterable, Mapping
+from typing import Union
+
+import pyoxigraph
+from rdflib import URIRef
+
+from budgetgraph.errors import BudgetgraphError
+
+# Where the store notes the digest of each shared graph it holds (see replace_graphs).
+DIGESTS = "https://w3id.org/budgetgraph/graph-digests"
+DIGEST = "https://w3id.org/budgetgraph/def#sha256"
+
+Term = Union[pyoxigraph.NamedNode, pyoxigraph.Literal]
+# SELECT gives solutions, ASK a boolean, CONSTRUCT and DESCRIBE an iterable of triples.
+QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, Iterable[pyoxigraph.Triple]]
+
+
+class GraphStore(ABC):
+    @abstractmethod
+    def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs; variables are bound by ``substitutions``."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update as one transaction: all of it or nothing."""
+
+    def replace_graphs(self, graphs: Mapping[URIRef, bytes], *, shared: Collection[URIRef] = ()) -> None:
+        """Replace each named graph by the given N-Triples, all graphs in one transaction.
+
+        N-Triples escaping makes any document text safe inside the update. A ``shared`` graph (code lists, the
+        ontology, a department that many documents name) is rewritten only when its content differs from what
+        the store holds, which its digest in the digest graph tells.
+        """
+        operations = []
+        for name, ntriples in graphs.items():
+            iri = checked_iri(name)
+            if name in shared:
+                digest = hashlib.sha256(ntriples).hexdigest()
+                if self._holds(name, digest):
+                    continue
+                operations.append(f"DELETE WHERE {{ GRAPH <{DIGESTS}> {{ {iri} <{DIGEST}> ?old }} }}")
+                operations.append(f'INSERT DATA {{ GRAPH <{DIGESTS}> {{ {iri} <{DIGEST}> "{digest}" }} }}')
+            operations.append(f"DROP SILENT GRAPH {iri}")
+            body = ntriples.decode("utf-8")
+            if body.strip():
+                operations.append(f"INSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}")
+        if operations:
+            self.update(" ;\n".join(operations))
+
+    def _holds(self, name: URIRef, digest: str) -> bool:
+        found = self.query(
+            f"ASK {{ GRAPH <{DIGESTS}> {{ ?graph <{DIGEST}> ?digest }} }}",
+            {"graph": pyoxigraph.NamedNode(str(name)), "digest": pyoxigraph.Literal(digest)},
+        )
+        return bool(found)
+
+    def drop_graphs(self, names: list[URIRef]) -> None:
+        """Remove the named graphs, all in one transaction."""
+        if names:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {checked_iri(n)}" for n in names))
+
+    def graph_names(self) -> list[str]:
+        solutions = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(s["g"].value for s in solutions if isinstance(s["g"], pyoxigraph.NamedNode))  # type: ignore[index,union-attr]
+
+    def __len__(self) -> int:
+        solutions = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(solutions))["n"].value)  # type: ignore[index,call-overload,arg-type]
+
+    def flush(self) -> None:
+        """Make what was written durable; a store that writes through has nothing to do."""
+
+
+def checked_iri(name: URIRef) -> str:
+    text = str(name)
+    if any(c in text for c in '<>"{}|^`\\ ') or ":" not in text:
+        raise BudgetgraphError(f"not a usable graph name: {text!r}")
+    return f"<{text}>"

@@ -1,0 +1,83 @@
+"""A store on an existing SPARQL 1.1 server (Oxigraph server, Apache Jena Fuseki, Virtuoso, GraphDB), for a
+graph that outgrows one machine.
+
+Queries go to the query endpoint through SPARQLWrapper; loads and deletions go to the update endpoint as one
+SPARQL Update request each, which these servers apply as one transaction. Answers come back as SPARQL JSON
+results or N-Triples and are parsed into the same pyoxigraph objects the embedded store gives, so the service
+cannot tell the two apart. The server must treat its default graph as the union of the named graphs
+(``oxigraph serve --union-default-graph``; Fuseki's ``tdb2:unionDefaultGraph true``; see the README).
+
+Bound variables are sent as a trailing VALUES clause: SPARQL 1.1 has no parameters, and the terms are written
+in N-Triples syntax by pyoxigraph, never pasted from user input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.error import HTTPError, URLError
+
+import pyoxigraph
+from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from budgetgraph.errors import BudgetgraphError
+from budgetgraph.store.base import GraphStore, QueryResult, Term
+
+GRAPH_QUERIES = {"CONSTRUCT", "DESCRIBE"}
+
+
+class RemoteStore(GraphStore):
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0) -> None:
+        """``update_url`` None makes a read-only store: the service answers queries, loads are refused."""
+        self.query_url, self.update_url, self.timeout = query_url, update_url, timeout
+
+    def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
+        client = self._client(self.query_url)
+        client.setQuery(sparql + _values(substitutions or {}))
+        as_graph = client.queryType in GRAPH_QUERIES
+        client.setReturnFormat(N3 if as_graph else JSON)
+        if as_graph:
+            client.addCustomHttpHeader("Accept", "application/n-triples")
+        body = self._send(client)
+        if as_graph:
+            return [quad.triple for quad in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES)]
+        return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+
+    def update(self, sparql: str) -> None:
+        if self.update_url is None:
+            raise BudgetgraphError("this store is read-only: give the server's update endpoint (--update-url)", file=self.query_url)
+        client = self._client(self.update_url)
+        client.setMethod(POST)
+        client.setRequestMethod("postdirectly")
+        client.setQuery(sparql)
+        self._send(client)
+
+    def _client(self, url: str) -> SPARQLWrapper:
+        client = SPARQLWrapper(url)
+        client.setTimeout(int(self.timeout))
+        client.setMethod(POST)  # documents' IRIs and update bodies are longer than a URL may be
+        return client
+
+    def _send(self, client: SPARQLWrapper) -> bytes:
+        try:
+            response = client.query().response
+            return response.read()  # type: ignore[no-any-return]
+        except QueryBadFormed as error:
+            raise BudgetgraphError(f"invalid SPARQL query: {_reason(error)}", place="query") from error
+        except (SPARQLWrapperException, HTTPError) as error:
+            raise BudgetgraphError(f"the SPARQL server refused the request: {_reason(error)}", file=client.endpoint) from error
+        except (URLError, OSError) as error:
+            raise BudgetgraphError(f"cannot reach the SPARQL server: {error}", file=client.endpoint) from error
+
+
+def _values(substitutions: Mapping[str, Term]) -> str:
+    if not substitutions:
+        return ""
+    names = " ".join(f"?{name}" for name in substitutions)
+    terms = " ".join(str(term) for term in substitutions.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
+
+
+def _reason(error: Exception) -> str:
+    text = str(error)
+    return text.split("Response:", 1)[-1].strip().strip("b'\"")[:500] or text
