@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -11,8 +13,8 @@ import pytest
 
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.pipeline import ingest
-from budgetgraph.store import EmbeddedStore
-from conftest import BASE, SEED
+from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
+from conftest import BACKENDS, BASE, SEED, new_store, oxigraph_server
 
 
 def blank_pdf(pages: int) -> bytes:
@@ -28,18 +30,44 @@ def blank_pdf(pages: int) -> bytes:
     return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
 
 
-def _quads(store: EmbeddedStore) -> Counter[str]:
+def _quads(store: GraphStore) -> Counter[str]:
     """The store's quads, blank nodes (the ontology's component specifications) compared by position only."""
-    return Counter(re.sub(r"_:\w+", "_:b", str(q)) for q in store.engine)
+    solutions = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return Counter(re.sub(r"_:\w+", "_:b", " ".join(str(s[v]) for v in "spog")) for s in solutions)  # type: ignore[index,union-attr]
 
 
-def test_reingest_replaces_never_duplicates(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store on disk, or on a real Oxigraph server."""
+    with contextlib.ExitStack() as stack:
+        yield EmbeddedStore(tmp_path / "store") if request.param == "embedded" else new_store(request.param, stack)
+
+
+def test_reingest_replaces_never_duplicates(store: GraphStore) -> None:
     ingest(SEED, store, BASE)
     first = _quads(store)
     ingest(SEED, store, BASE)
     assert len(store) == sum(first.values()) > 3000
     assert _quads(store) == first
+
+
+def test_a_server_refusing_or_absent_is_a_clear_error_and_changes_nothing() -> None:
+    with oxigraph_server() as url:
+        store = RemoteStore(f"{url}/query", f"{url}/update")
+        _refusals_change_nothing(store)
+
+
+def _refusals_change_nothing(store: RemoteStore) -> None:
+    ingest(SEED, store, BASE)
+    before = _quads(store)
+    with pytest.raises(BudgetgraphError, match="this store is read-only"):
+        ingest(SEED, RemoteStore(store.query_url), BASE)
+    with pytest.raises(BudgetgraphError, match="cannot reach the SPARQL server") as raised:
+        ingest(SEED, RemoteStore(store.query_url, "http://127.0.0.1:9/update"), BASE)
+    assert "127.0.0.1:9" in str(raised.value)
+    with pytest.raises(BudgetgraphError, match="invalid SPARQL update: error at 1:110"):
+        store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } } ; DROP GRAPH")
+    assert _quads(store) == before
 
 
 def test_store_is_on_disk_and_survives_reopening(tmp_path: Path) -> None:
@@ -61,8 +89,7 @@ def test_store_is_on_disk_and_survives_reopening(tmp_path: Path) -> None:
         ("sheet.xlsx", b"PK\x03\x04 zipped", "application/zip documents are not supported yet"),
     ],
 )
-def test_bad_input_names_the_file_and_leaves_the_store_unchanged(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
-    store = EmbeddedStore(tmp_path / "store")
+def test_bad_input_names_the_file_and_leaves_the_store_unchanged(tmp_path: Path, store: GraphStore, name: str, content: bytes, expected: str) -> None:
     ingest(SEED, store, BASE)
     before = _quads(store)
     bad = tmp_path / name

@@ -13,6 +13,8 @@ in N-Triples syntax by pyoxigraph, never pasted from user input.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 from collections.abc import Mapping
 from urllib.error import HTTPError, URLError
 
@@ -38,7 +40,7 @@ class RemoteStore(GraphStore):
         client.setReturnFormat(N3 if as_graph else JSON)
         if as_graph:
             client.addCustomHttpHeader("Accept", "application/n-triples")
-        body = self._send(client)
+        body = self._send(client, "query")
         if as_graph:
             return [quad.triple for quad in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES)]
         return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
@@ -50,7 +52,7 @@ class RemoteStore(GraphStore):
         client.setMethod(POST)
         client.setRequestMethod("postdirectly")
         client.setQuery(sparql)
-        self._send(client)
+        self._send(client, "update")
 
     def _client(self, url: str) -> SPARQLWrapper:
         client = SPARQLWrapper(url)
@@ -58,12 +60,12 @@ class RemoteStore(GraphStore):
         client.setMethod(POST)  # documents' IRIs and update bodies are longer than a URL may be
         return client
 
-    def _send(self, client: SPARQLWrapper) -> bytes:
+    def _send(self, client: SPARQLWrapper, kind: str) -> bytes:
         try:
             response = client.query().response
             return response.read()  # type: ignore[no-any-return]
         except QueryBadFormed as error:
-            raise BudgetgraphError(f"invalid SPARQL query: {_reason(error)}", place="query") from error
+            raise BudgetgraphError(f"invalid SPARQL {kind}: {_reason(error)}", place=kind) from error
         except (SPARQLWrapperException, HTTPError) as error:
             raise BudgetgraphError(f"the SPARQL server refused the request: {_reason(error)}", file=client.endpoint) from error
         except (URLError, OSError) as error:
@@ -79,5 +81,11 @@ def _values(substitutions: Mapping[str, Term]) -> str:
 
 
 def _reason(error: Exception) -> str:
+    """The server's own message, which SPARQLWrapper appends to its exception as the repr of the bytes."""
     text = str(error)
-    return text.split("Response:", 1)[-1].strip().strip("b'\"")[:500] or text
+    _, found, response = text.partition("Response:\n")
+    if not found:
+        return text
+    with contextlib.suppress(ValueError, SyntaxError, UnicodeDecodeError):
+        return ast.literal_eval(response.strip()).decode("utf-8", "replace")[:1000]  # type: ignore[no-any-return]
+    return response[:1000]
