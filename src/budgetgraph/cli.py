@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("serve", "Serve the store: SPARQL endpoint at /sparql and a home page.", _serve, store=True, base=True)
     sub.add_argument("--host", default="127.0.0.1")
     sub.add_argument("--port", type=int, default=8000)
+    sub.add_argument("--admin-token-file", type=Path, help="enable the admin API (/admin) with the token in this file (or $BUDGETGRAPH_ADMIN_TOKEN)")
     return parser
 
 
@@ -202,7 +203,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from budgetgraph.service import create_app
 
-    app = create_app(_open_store(args), base=args.base)
+    token = args.admin_token_file.read_text(encoding="utf-8").strip() if args.admin_token_file else config.DEFAULT_ADMIN_TOKEN
+    app = create_app(_open_store(args), base=args.base, admin_token=token)
     uvicorn.run(app, host=args.host, port=args.port)
     return 0
 

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from budgetgraph import __version__
 from budgetgraph.resources import resource
-from budgetgraph.service import sparql
+from budgetgraph.service import admin, sparql
 from budgetgraph.service.ontology_docs import render
 from budgetgraph.store import GraphStore
 from budgetgraph.validation.shacl import ontology
@@ -27,11 +27,14 @@ ONTOLOGY_PAGE = cache(lambda: render(ontology()))
 EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
 
 
-def create_app(store: GraphStore, *, base: str) -> FastAPI:
-    """The read-only web service over ``store``, whose resources are named under ``base``."""
+def create_app(store: GraphStore, *, base: str, admin_token: str | None = None) -> FastAPI:
+    """The web service over ``store``, whose resources are named under ``base``: read-only, but for the admin
+    API when ``admin_token`` is given."""
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.include_router(sparql.router(store))
+    if admin_token:
+        app.include_router(admin.router(store, base, admin_token, on_change=lambda: None))
 
     # Plain `def` routes: FastAPI runs them in its threadpool, so reading the store never blocks the event loop.
     @app.get("/", response_class=HTMLResponse)
