@@ -22,7 +22,7 @@ from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
 
 from budgetgraph.service import create_app
 from budgetgraph.service.app import EXAMPLE_QUERY
-from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED
+from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED, Limits
 from budgetgraph.store import GraphStore
 from conftest import BACKENDS, load_trig, new_store, serving
 
@@ -210,6 +210,17 @@ def test_pyoxigraph_itself_would_call_out(listener: tuple[str, list[object]]) ->
     with pytest.raises(OSError):
         pyoxigraph.Store().query(f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
     assert len(calls) == 1
+
+
+def test_answers_beyond_the_limits_are_refused_clearly(store: GraphStore) -> None:
+    everything = "SELECT * WHERE { ?s ?p ?o }"
+    small = TestClient(create_app(store, base=BASE, limits=Limits(max_bytes=2_000)))
+    refused = small.get("/sparql", params={"query": everything})
+    assert refused.status_code == 400 and "larger than this endpoint's limit of 2,000 bytes" in refused.text
+    assert small.get("/sparql", params={"query": everything + " LIMIT 2"}).status_code == 200
+    hurried = TestClient(create_app(store, base=BASE, limits=Limits(timeout_s=0)))
+    late = hurried.get("/sparql", params={"query": everything})
+    assert late.status_code == 503 and "ran longer than this endpoint's limit of 0 s" in late.text
 
 
 def test_service_inside_names_is_fine(client: TestClient) -> None:

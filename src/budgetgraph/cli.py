@@ -15,6 +15,7 @@ from rdflib import URIRef
 from budgetgraph import config
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.pipeline import check, ingest_many
+from budgetgraph.service.sparql import Limits
 from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
 
 FLUSH_EVERY = 100
@@ -66,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("serve", "Serve the store: SPARQL endpoint at /sparql and a home page.", _serve, store=True, base=True)
     sub.add_argument("--host", default="127.0.0.1")
     sub.add_argument("--port", type=int, default=8000)
+    sub.add_argument("--query-timeout", type=float, default=Limits.timeout_s, metavar="SECONDS", help=f"longest a SPARQL query may run (default: {Limits.timeout_s:g})")
+    sub.add_argument("--max-result-mb", type=float, default=Limits.max_bytes / 2**20, metavar="MB", help=f"largest SPARQL answer (default: {Limits.max_bytes / 2**20:g})")
     sub.add_argument("--admin-token-file", type=Path, help="enable the admin API (/admin) with the token in this file (or $BUDGETGRAPH_ADMIN_TOKEN)")
     return parser
 
@@ -78,9 +81,9 @@ def _documents(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def _open_store(args: argparse.Namespace, *, read_only: bool = False) -> GraphStore:
+def _open_store(args: argparse.Namespace, *, read_only: bool = False, timeout: float = Limits.timeout_s) -> GraphStore:
     if args.endpoint:
-        return RemoteStore(args.endpoint, args.update_url)
+        return RemoteStore(args.endpoint, args.update_url, timeout=timeout)
     if args.update_url:
         raise BudgetgraphError("--update-url goes with --endpoint (the server's query endpoint)")
     if read_only and not args.store.exists():
@@ -204,7 +207,8 @@ def _serve(args: argparse.Namespace) -> int:
     from budgetgraph.service import create_app
 
     token = args.admin_token_file.read_text(encoding="utf-8").strip() if args.admin_token_file else config.DEFAULT_ADMIN_TOKEN
-    app = create_app(_open_store(args), base=args.base, admin_token=token)
+    limits = Limits(timeout_s=args.query_timeout, max_bytes=int(args.max_result_mb * 2**20))
+    app = create_app(_open_store(args, timeout=args.query_timeout), base=args.base, admin_token=token, limits=limits)
     uvicorn.run(app, host=args.host, port=args.port)
     return 0
 

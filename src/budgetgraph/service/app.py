@@ -27,12 +27,12 @@ ONTOLOGY_PAGE = cache(lambda: render(ontology()))
 EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
 
 
-def create_app(store: GraphStore, *, base: str, admin_token: str | None = None) -> FastAPI:
+def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, limits: sparql.Limits = sparql.Limits()) -> FastAPI:
     """The web service over ``store``, whose resources are named under ``base``: read-only, but for the admin
-    API when ``admin_token`` is given."""
+    API when ``admin_token`` is given; each SPARQL query within ``limits``."""
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
-    app.include_router(sparql.router(store))
+    app.include_router(sparql.router(store, limits))
     if admin_token:
         app.include_router(admin.router(store, base, admin_token, on_change=lambda: None))
 

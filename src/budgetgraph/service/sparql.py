@@ -7,7 +7,9 @@ Results are serialised by pyoxigraph itself, with no per-row Python work, in the
 
 from __future__ import annotations
 
+import io
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -71,7 +73,40 @@ class NotAcceptable(Exception):
     pass
 
 
-def router(store: GraphStore) -> APIRouter:
+class LimitExceeded(Exception):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may cost. Both are checked as the answer is written, which stops the evaluation of a
+    query whose solutions stream (most do); one that must see every solution before its first (ORDER BY, an
+    aggregate) is stopped only once it starts writing, and a server store applies its own timeout too."""
+
+    timeout_s: float = 60.0
+    max_bytes: int = 100 * 2**20
+
+
+class _BoundedAnswer(io.RawIOBase):
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.deadline, self.parts, self.size = limits, time.monotonic() + limits.timeout_s, [], 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.size += len(data)
+        if self.size > self.limits.max_bytes:
+            raise LimitExceeded(f"the answer is larger than this endpoint's limit of {self.limits.max_bytes:,} bytes: add a LIMIT or narrow the query", 400)
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded(f"the query ran longer than this endpoint's limit of {self.limits.timeout_s:g} s", 503)
+        self.parts.append(bytes(data))
+        return len(data)
+
+
+def router(store: GraphStore, limits: Limits = Limits()) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/sparql")
@@ -79,7 +114,7 @@ def router(store: GraphStore) -> APIRouter:
         params = _first_values(request.query_params.multi_items())
         if "query" not in params and "update" not in params:
             return _service_description(request, params.get("format"))
-        return await _answer(store, request, params)
+        return await _answer(store, limits, request, params)
 
     @routes.post("/sparql")
     async def sparql_post(request: Request) -> Response:
@@ -96,12 +131,12 @@ def router(store: GraphStore) -> APIRouter:
             fields = [("update", body)]
         else:
             return _text(415, f"send the query as {FORM} (field 'query') or as {DIRECT}")
-        return await _answer(store, request, _first_values(fields + request.query_params.multi_items()))
+        return await _answer(store, limits, request, _first_values(fields + request.query_params.multi_items()))
 
     return routes
 
 
-async def _answer(store: GraphStore, request: Request, params: Mapping[str, str]) -> Response:
+async def _answer(store: GraphStore, limits: Limits, request: Request, params: Mapping[str, str]) -> Response:
     if "update" in params:
         return _text(403, UPDATE_REFUSED)
     query = params.get("query")
@@ -112,23 +147,28 @@ async def _answer(store: GraphStore, request: Request, params: Mapping[str, str]
     if MAY_CALL_SERVICE.search(query):
         return _text(400, SERVICE_REFUSED)
     try:
-        chosen, body = await run_in_threadpool(_evaluate, store, query, params.get("format"), _accept(request))
+        chosen, body = await run_in_threadpool(_evaluate, store, limits, query, params.get("format"), _accept(request))
     except BudgetgraphError as error:
         return _text(400, error.message)
+    except LimitExceeded as error:
+        return _text(error.status, str(error))
     except NotAcceptable as error:
         return _text(406, str(error))
     return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
 
 
-def _evaluate(store: GraphStore, query: str, wanted: str | None, accept: str) -> tuple[Format, bytes]:
+def _evaluate(store: GraphStore, limits: Limits, query: str, wanted: str | None, accept: str) -> tuple[Format, bytes]:
     """Query, serialise and release the result in one thread: pyoxigraph's results must not cross threads."""
     result = store.query(query)
+    answer = _BoundedAnswer(limits)
     try:
         if isinstance(result, (pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean)):
             chosen = _negotiate(RESULT_FORMATS, wanted, accept)
-            return chosen, result.serialize(format=chosen.syntax)  # type: ignore[arg-type,return-value]
-        chosen = _negotiate(GRAPH_FORMATS, wanted, accept)
-        return chosen, pyoxigraph.serialize(result, format=chosen.syntax)  # type: ignore[arg-type,return-value]
+            result.serialize(answer, format=chosen.syntax)  # type: ignore[arg-type]
+        else:
+            chosen = _negotiate(GRAPH_FORMATS, wanted, accept)
+            pyoxigraph.serialize(result, answer, format=chosen.syntax)  # type: ignore[arg-type]
+        return chosen, b"".join(answer.parts)
     finally:
         del result  # not left in a traceback that another thread would free
 
