@@ -212,6 +212,13 @@ def test_pyoxigraph_itself_would_call_out(listener: tuple[str, list[object]]) ->
     assert len(calls) == 1
 
 
+def test_an_operator_may_allow_service_calls(store: GraphStore, listener: tuple[str, list[object]]) -> None:
+    url, calls = listener
+    federated = TestClient(create_app(store, base=BASE, limits=Limits(service_calls=True)))
+    response = federated.get("/sparql", params={"query": f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+    assert response.status_code in (400, 502) and len(calls) >= 1  # the listener hangs up: an error, but after the call
+
+
 def test_answers_beyond_the_limits_are_refused_clearly(store: GraphStore) -> None:
     everything = "SELECT * WHERE { ?s ?p ?o }"
     small = TestClient(create_app(store, base=BASE, limits=Limits(max_bytes=2_000)))

@@ -81,12 +81,15 @@ class LimitExceeded(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """What one query may cost. Both are checked as the answer is written, which stops the evaluation of a
-    query whose solutions stream (most do); one that must see every solution before its first (ORDER BY, an
-    aggregate) is stopped only once it starts writing, and a server store applies its own timeout too."""
+    """What one query may cost and reach. Time and size are checked as the answer is written, which stops the
+    evaluation of a query whose solutions stream (most do); one that must see every solution before its first
+    (ORDER BY, an aggregate) is stopped only once it starts writing, and a server store applies its own timeout
+    too. ``service_calls`` lets queries call other endpoints (SERVICE): only an operator who wants this
+    server to reach other machines turns it on."""
 
     timeout_s: float = 60.0
     max_bytes: int = 100 * 2**20
+    service_calls: bool = False
 
 
 class _BoundedAnswer(io.RawIOBase):
@@ -144,7 +147,7 @@ async def _answer(store: GraphStore, limits: Limits, request: Request, params: M
         return _text(400, "expected a query: parameter 'query' or a body of type application/sparql-query")
     if params.get("default-graph-uri") or params.get("named-graph-uri"):
         return _text(400, "default-graph-uri and named-graph-uri are not supported: the default graph is the union of all graphs")
-    if MAY_CALL_SERVICE.search(query):
+    if not limits.service_calls and MAY_CALL_SERVICE.search(query):
         return _text(400, SERVICE_REFUSED)
     try:
         chosen, body = await run_in_threadpool(_evaluate, store, limits, query, params.get("format"), _accept(request))
@@ -152,6 +155,8 @@ async def _answer(store: GraphStore, limits: Limits, request: Request, params: M
         return _text(400, error.message)
     except LimitExceeded as error:
         return _text(error.status, str(error))
+    except OSError as error:  # a SERVICE call that failed, or the store's disk
+        return _text(502, f"the query could not be evaluated: {error}")
     except NotAcceptable as error:
         return _text(406, str(error))
     return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
