@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
@@ -22,3 +29,24 @@ def seed() -> BudgetDocument:
 @pytest.fixture(scope="session")
 def seed_rdf(seed: BudgetDocument) -> MappedDocument:
     return map_document(seed, BASE)
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """uvicorn on a free loopback port, in a thread, stopped the way a signal would stop it; yields its root URL."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.025)
+        assert server.started
+        yield "http://127.0.0.1:{}/".format(sock.getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+    assert not thread.is_alive()

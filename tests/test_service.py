@@ -6,7 +6,6 @@ import csv
 import io
 import socket
 import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from decimal import Decimal
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -25,6 +23,7 @@ from budgetgraph.service import create_app
 from budgetgraph.service.app import EXAMPLE_QUERY
 from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED
 from budgetgraph.store import EmbeddedStore
+from conftest import serving
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "service-fixture.trig"
 BASE = "http://127.0.0.1:8000/"
@@ -260,23 +259,8 @@ def test_the_example_query_runs(client: TestClient) -> None:
 
 @pytest.fixture(scope="module")
 def live_server(store: EmbeddedStore) -> Iterator[str]:
-    """uvicorn on a free loopback port, in a thread, stopped the way a signal would stop it."""
-    sock = socket.create_server(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(store, base=BASE), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            time.sleep(0.025)
-        assert server.started
-        yield "http://127.0.0.1:{}/sparql".format(sock.getsockname()[1])
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-    assert not thread.is_alive()
+    with serving(create_app(store, base=BASE)) as root:
+        yield root + "sparql"
 
 
 def test_live_server_answers_sparqlwrapper_and_rdflib(live_server: str) -> None:

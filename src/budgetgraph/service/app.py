@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from budgetgraph import __version__
 from budgetgraph.resources import resource
-from budgetgraph.service import catalog, dumps, sparql
+from budgetgraph.service import catalog, dumps, harvest, sparql, void
 from budgetgraph.service.ontology_docs import render
 from budgetgraph.store import EmbeddedStore
 from budgetgraph.validation.shacl import ontology
@@ -34,6 +34,8 @@ def create_app(store: EmbeddedStore, *, base: str) -> FastAPI:
     app.include_router(sparql.router(store))
     app.include_router(catalog.router(store, base))
     app.include_router(dumps.router(store, base))
+    app.include_router(harvest.router(store, base))
+    app.include_router(void.router(store, base))
 
     # Plain `def` routes: FastAPI runs them in its threadpool, so reading the store never blocks the event loop.
     @app.get("/", response_class=HTMLResponse)

@@ -105,9 +105,9 @@ class CatalogGraph:
         self.add(self.catalog, DCAT.dataset, node)
         self.add(node, RDF.type, DCAT.Dataset)
         self.add(node, DCT.title, Literal(dataset.title, language="zh"))
-        self.add(node, DCT.description, Literal(_description(dataset), language="zh"))
+        self.add(node, DCT.description, Literal(dataset.description, language="zh"))
         self.add(node, DCT.identifier, Literal(dataset.iri))
-        self.add(node, DCAT.keyword, *(Literal(k, language="zh") for k in _keywords(dataset)))
+        self.add(node, DCAT.keyword, *(Literal(k, language="zh") for k in dataset.keywords))
         self.add(node, DCT.language, CHINESE)
         self.add(node, DCAT.theme, *THEMES)
         self.add(node, DCT.publisher, department)
@@ -165,13 +165,3 @@ class CatalogGraph:
     def _page(self, number: int) -> NamedNode:
         return NamedNode(f"{self.catalog.value}?page={number}")
 
-
-def _description(dataset: PublishedDataset) -> str:
-    return (
-        f"{dataset.district_name}{dataset.department_name}{dataset.fiscal_year}年度{dataset.phase}公开文件（{dataset.scope}）"
-        "中的表格、数字与说明，转换为关联数据，附校验报告。"
-    )
-
-
-def _keywords(dataset: PublishedDataset) -> list[str]:
-    return [k for k in (dataset.phase, f"{dataset.fiscal_year}年", dataset.department_name, dataset.district_name) if k]

@@ -53,6 +53,18 @@ class PublishedDataset:
     def report_graph(self) -> str:
         return self.graph + "/report"
 
+    @property
+    def description(self) -> str:
+        return (
+            f"{self.department_name}（{self.district_name}）{self.fiscal_year}年度{self.phase}公开文件"
+            f"{f'（{self.scope}）' if self.scope else ''}"
+            "中的表格、数字与说明，转换为关联数据，附校验报告。"
+        )
+
+    @property
+    def keywords(self) -> list[str]:
+        return [k for k in (self.phase, f"{self.fiscal_year}年", self.department_name, self.district_name) if k]
+
 
 @remembered
 def published_datasets(store: EmbeddedStore, base: str) -> tuple[PublishedDataset, ...]:
