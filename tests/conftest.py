@@ -44,7 +44,7 @@ def serving(app: FastAPI) -> Iterator[str]:
                 break
             time.sleep(0.025)
         assert server.started
-        yield "http://127.0.0.1:{}/".format(sock.getsockname()[1])
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

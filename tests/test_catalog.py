@@ -8,7 +8,6 @@ import hashlib
 import json
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import httpx
 import jsonschema
@@ -21,6 +20,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, SH, VOID
 
+from budgetgraph.config import CC_BY_4_0
 from budgetgraph.pipeline import ingest
 from budgetgraph.service import catalog, create_app
 from budgetgraph.service.snapshot import forget
@@ -118,7 +118,7 @@ def test_catalog_describes_the_seed(live_catalog: Graph) -> None:
     assert {str(t).rsplit("/", 1)[1] for t in g.objects(SEED_DATASET, DCAT.theme)} == {"GOVE", "ECON"}
     distribution = g.value(SEED_DATASET, DCAT.distribution)
     assert g.value(distribution, DCAT.downloadURL) == URIRef(BASE + SEED_DUMP.lstrip("/"))
-    assert g.value(distribution, DCTERMS.license) == URIRef(catalog.CC_BY_4_0)
+    assert g.value(distribution, DCTERMS.license) == URIRef(CC_BY_4_0)
     service = URIRef(BASE + "sparql")
     assert (service, RDF.type, DCAT.DataService) in g and g.value(service, DCAT.endpointURL) == service
     assert list(g.objects(service, DCAT.servesDataset)) == [SEED_DATASET]

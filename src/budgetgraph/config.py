@@ -1,4 +1,4 @@
-"""Settings shared by every command: where the store lives and the base of minted URIs."""
+"""Settings shared by every command: where the store lives, the base of minted URIs, the licence the catalogues state."""
 
 from __future__ import annotations
 
@@ -7,3 +7,8 @@ from pathlib import Path
 
 DEFAULT_STORE = Path(os.environ.get("BUDGETGRAPH_STORE", "budgetgraph-store"))
 DEFAULT_BASE = os.environ.get("BUDGETGRAPH_BASE", "http://127.0.0.1:8000/")
+
+# Budget disclosures are government information published for reuse; CC BY 4.0 keeps the attribution to the
+# disclosing department with every copy. A deployment whose terms differ sets $BUDGETGRAPH_LICENSE (an IRI).
+CC_BY_4_0 = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+DEFAULT_LICENSE = os.environ.get("BUDGETGRAPH_LICENSE", CC_BY_4_0)

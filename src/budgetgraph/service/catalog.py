@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import Literal, NamedNode, Triple
 
+from budgetgraph.config import DEFAULT_LICENSE
 from budgetgraph.mapping.uris import Minter
 from budgetgraph.service.datasets import PublishedDataset, published_datasets
 from budgetgraph.service.dumps import Dump, dataset_dump, dump_path
@@ -21,10 +22,9 @@ from budgetgraph.service.sparql import graph_response
 from budgetgraph.service.vocabularies import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, SPDX, VCARD, XSD
 from budgetgraph.store import EmbeddedStore
 
-# Budget disclosures are government information published for reuse; CC BY 4.0 keeps the attribution to the
-# disclosing department with every copy. A deployment whose own terms differ passes its licence to router().
-CC_BY_4_0 = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
 DEFAULT_PAGE_SIZE = 100
+TITLE = (Literal("budgetgraph 部门预算决算公开数据", language="zh"), Literal("budgetgraph: public budget disclosures", language="en"))
+DESCRIPTION = Literal("政府部门公开的部门预算、调整预算与决算文件，转换为关联数据（RDF Data Cube）。", language="zh")
 EU = "http://publications.europa.eu/resource/authority/"
 DATA_THEMES = NamedNode(EU + "data-theme")
 THEMES = {NamedNode(EU + "data-theme/GOVE"): "Government and public sector", NamedNode(EU + "data-theme/ECON"): "Economy and finance"}
@@ -35,7 +35,7 @@ GZIP = NamedNode("https://www.iana.org/assignments/media-types/application/gzip"
 SPARQL_PROTOCOL = NamedNode("https://www.w3.org/TR/sparql11-protocol/")
 
 
-def router(store: EmbeddedStore, base: str, *, page_size: int = DEFAULT_PAGE_SIZE, license: str = CC_BY_4_0) -> APIRouter:
+def router(store: EmbeddedStore, base: str, *, page_size: int = DEFAULT_PAGE_SIZE, license: str = DEFAULT_LICENSE) -> APIRouter:
     routes = APIRouter(tags=["catalog"])
     base = Minter(base).base
 
@@ -70,8 +70,8 @@ class CatalogGraph:
     def add_catalog(self, datasets: tuple[PublishedDataset, ...], total: int) -> None:
         publisher = NamedNode(self.base + "#publisher")
         self.add(self.catalog, RDF.type, DCAT.Catalog, HYDRA.Collection)
-        self.add(self.catalog, DCT.title, Literal("budgetgraph 部门预算决算公开数据目录", language="zh"), Literal("budgetgraph: public budget disclosures", language="en"))
-        self.add(self.catalog, DCT.description, Literal("政府部门公开的部门预算、调整预算与决算文件，转换为关联数据（RDF Data Cube），每份文件一个数据集。", language="zh"))
+        self.add(self.catalog, DCT.title, *TITLE)
+        self.add(self.catalog, DCT.description, DESCRIPTION, Literal("每份文件一个数据集。", language="zh"))
         self.add(self.catalog, DCT.publisher, publisher)
         self.add(publisher, RDF.type, FOAF.Agent)
         self.add(publisher, FOAF.name, Literal("budgetgraph"))

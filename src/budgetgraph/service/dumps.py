@@ -18,6 +18,7 @@ import pyoxigraph
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from budgetgraph.mapping.uris import Minter
 from budgetgraph.service.datasets import PublishedDataset, find, published_datasets
 from budgetgraph.service.snapshot import read_at, remembered
 from budgetgraph.store import EmbeddedStore
@@ -74,6 +75,7 @@ def _sorted_quads(store: EmbeddedStore, graph: str) -> list[bytes]:
 
 def router(store: EmbeddedStore, base: str) -> APIRouter:
     routes = APIRouter(tags=["dumps"])
+    base = Minter(base).base
 
     @routes.get(f"/dumps/{WHOLE}", response_class=Response)
     def whole(request: Request) -> Response:

@@ -11,8 +11,9 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from budgetgraph.config import DEFAULT_LICENSE
 from budgetgraph.mapping.uris import Minter
-from budgetgraph.service.catalog import CC_BY_4_0, THEMES
+from budgetgraph.service.catalog import THEMES
 from budgetgraph.service.datasets import PublishedDataset, published_datasets
 from budgetgraph.service.dumps import dump_path
 from budgetgraph.service.snapshot import read_at
@@ -21,7 +22,7 @@ from budgetgraph.store import EmbeddedStore
 POD = "https://project-open-data.cio.gov/v1.1/schema"
 
 
-def router(store: EmbeddedStore, base: str, *, license: str = CC_BY_4_0) -> APIRouter:
+def router(store: EmbeddedStore, base: str, *, license: str = DEFAULT_LICENSE) -> APIRouter:
     routes = APIRouter(tags=["catalog"])
     base = Minter(base).base
 

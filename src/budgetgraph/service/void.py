@@ -3,13 +3,13 @@ vocabularies it uses."""
 
 from __future__ import annotations
 
-import pyoxigraph
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode, Triple
 
+from budgetgraph.config import DEFAULT_LICENSE
 from budgetgraph.mapping.uris import Minter
-from budgetgraph.service.catalog import CC_BY_4_0
+from budgetgraph.service.catalog import DESCRIPTION, TITLE
 from budgetgraph.service.dumps import WHOLE
 from budgetgraph.service.snapshot import remembered
 from budgetgraph.service.sparql import W3_FORMATS, graph_response
@@ -35,7 +35,7 @@ def size(store: EmbeddedStore) -> int:
     return len(store)
 
 
-def router(store: EmbeddedStore, base: str, *, license: str = CC_BY_4_0) -> APIRouter:
+def router(store: EmbeddedStore, base: str, *, license: str = DEFAULT_LICENSE) -> APIRouter:
     routes = APIRouter(tags=["catalog"])
     base = Minter(base).base
 
@@ -45,8 +45,8 @@ def router(store: EmbeddedStore, base: str, *, license: str = CC_BY_4_0) -> APIR
         dataset = NamedNode(base + "void#budgetgraph")
         triples = [
             Triple(dataset, RDF.type, VOID.Dataset),
-            Triple(dataset, DCT.title, Literal("budgetgraph", language="en")),
-            Triple(dataset, DCT.description, Literal("政府部门公开的部门预算、调整预算与决算文件，转换为关联数据。", language="zh")),
+            *(Triple(dataset, DCT.title, title) for title in TITLE),
+            Triple(dataset, DCT.description, DESCRIPTION),
             Triple(dataset, DCT.license, NamedNode(license)),
             Triple(dataset, VOID.sparqlEndpoint, NamedNode(base + "sparql")),
             Triple(dataset, VOID.dataDump, NamedNode(f"{base}dumps/{WHOLE}")),
