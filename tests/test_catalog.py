@@ -172,6 +172,8 @@ def test_if_none_match_and_last_modified(client: TestClient) -> None:
         again = client.get(SEED_DUMP, headers={"If-None-Match": header})
         assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag)
     assert client.get(SEED_DUMP, headers={"If-None-Match": '"other"'}).status_code == 200
+    head = client.head(SEED_DUMP)
+    assert (head.status_code, head.headers["etag"], head.headers["content-length"]) == (200, etag, str(len(first.content)))
     whole = client.get("/dumps/budgetgraph.nq.gz")
     assert client.get("/dumps/budgetgraph.nq.gz", headers={"If-None-Match": whole.headers["etag"]}).status_code == 304
 

@@ -77,11 +77,11 @@ def router(store: EmbeddedStore, base: str) -> APIRouter:
     routes = APIRouter(tags=["dumps"])
     base = Minter(base).base
 
-    @routes.get(f"/dumps/{WHOLE}", response_class=Response)
+    @routes.api_route(f"/dumps/{WHOLE}", methods=["GET", "HEAD"], response_class=Response)
     def whole(request: Request) -> Response:
         return _download(request, whole_dump(store), WHOLE)
 
-    @routes.get("/dumps/dataset/{path:path}.nq.gz", response_class=Response)
+    @routes.api_route("/dumps/dataset/{path:path}.nq.gz", methods=["GET", "HEAD"], response_class=Response)
     def dataset(request: Request, path: str) -> Response:
         found = find(store, base, path)
         if found is None:
