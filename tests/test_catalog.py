@@ -262,6 +262,9 @@ def test_catalog_pages(store: EmbeddedStore) -> None:
     on_first, on_second = set(first.subjects(RDF.type, DCAT.Dataset)), set(second.subjects(RDF.type, DCAT.Dataset))
     assert (len(on_first), len(on_second), on_first | on_second) == (2, 1, added | {SEED_DATASET})
     assert int(first.value(URIRef(BASE + "catalog"), HYDRA.totalItems)) == 3
+    statements = client.get("/catalog", params={"page": 1, "format": "nt"}).text.splitlines()
+    assert f"<{BASE}id/district/410303> <{RDF.type}> <{DCTERMS.Location}> ." in statements
+    assert len(statements) == len(set(statements))  # the district both datasets name is described once
     assert client.get("/catalog", params={"page": 3}).status_code == 404
     assert client.get("/catalog", params={"page": 0}).status_code == 422
 

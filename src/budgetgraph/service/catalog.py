@@ -62,16 +62,22 @@ class CatalogGraph:
         self.base, self.license = base, license
         self.catalog = NamedNode(base + "catalog")
         self.service = NamedNode(base + "sparql")
-        self.triples: list[Triple] = []
+        self._statements: dict[NamedNode | pyoxigraph.BlankNode, list[Triple]] = {}
 
     def add(self, subject: NamedNode | pyoxigraph.BlankNode, predicate: NamedNode, *objects: NamedNode | pyoxigraph.BlankNode | Literal) -> None:
-        self.triples.extend(Triple(subject, predicate, o) for o in objects)
+        self._statements.setdefault(subject, []).extend(Triple(subject, predicate, o) for o in objects)
+
+    @property
+    def triples(self) -> list[Triple]:
+        """Grouped by subject, so that Turtle and JSON-LD describe each resource in one place; a department or
+        district that several datasets name is described once."""
+        return list(dict.fromkeys(triple for statements in self._statements.values() for triple in statements))
 
     def add_catalog(self, datasets: tuple[PublishedDataset, ...], total: int) -> None:
         publisher = NamedNode(self.base + "#publisher")
         self.add(self.catalog, RDF.type, DCAT.Catalog, HYDRA.Collection)
         self.add(self.catalog, DCT.title, *TITLE)
-        self.add(self.catalog, DCT.description, DESCRIPTION, Literal("每份文件一个数据集。", language="zh"))
+        self.add(self.catalog, DCT.description, Literal(DESCRIPTION.value + "每份文件一个数据集。", language="zh"))
         self.add(self.catalog, DCT.publisher, publisher)
         self.add(publisher, RDF.type, FOAF.Agent)
         self.add(publisher, FOAF.name, Literal("budgetgraph"))
