@@ -28,7 +28,9 @@ DESCRIPTION = Literal("政府部门公开的部门预算、调整预算与决算
 EU = "http://publications.europa.eu/resource/authority/"
 DATA_THEMES = NamedNode(EU + "data-theme")
 THEMES = {NamedNode(EU + "data-theme/GOVE"): "Government and public sector", NamedNode(EU + "data-theme/ECON"): "Economy and finance"}
+LANGUAGES = NamedNode(EU + "language")
 CHINESE = NamedNode(EU + "language/ZHO")
+FILE_TYPES = NamedNode(EU + "file-type")
 N_QUADS_FILE = NamedNode(EU + "file-type/RDF_N_QUADS")
 N_QUADS = NamedNode("https://www.iana.org/assignments/media-types/application/n-quads")
 GZIP = NamedNode("https://www.iana.org/assignments/media-types/application/gzip")
@@ -87,6 +89,7 @@ class CatalogGraph:
         self.add(self.license, RDF.type, DCT.LicenseDocument)
         self.add(self.catalog, DCT.language, CHINESE)
         self.add(CHINESE, RDF.type, DCT.LinguisticSystem)
+        self.add(CHINESE, SKOS.inScheme, LANGUAGES)
         self.add(self.catalog, HYDRA.totalItems, Literal(str(total), datatype=XSD.nonNegativeInteger))
         self.add(self.catalog, DCAT.service, self.service)
         self.add(self.service, RDF.type, DCAT.DataService)
@@ -149,6 +152,7 @@ class CatalogGraph:
             self.add(media_type, RDF.type, DCT.MediaType)
         self.add(distribution, DCT["format"], N_QUADS_FILE)
         self.add(N_QUADS_FILE, RDF.type, DCT.MediaTypeOrExtent)
+        self.add(N_QUADS_FILE, SKOS.inScheme, FILE_TYPES)
         self.add(distribution, DCT.license, self.license)
         self.add(distribution, DCAT.byteSize, Literal(str(dump.size), datatype=XSD.nonNegativeInteger))
         self.add(distribution, SPDX.checksum, checksum)
