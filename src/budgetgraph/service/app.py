@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from budgetgraph import __version__
 from budgetgraph.resources import resource
-from budgetgraph.service import admin, sparql
+from budgetgraph.service import admin, catalog, dumps, harvest, snapshot, sparql, void
 from budgetgraph.service.ontology_docs import render
 from budgetgraph.store import GraphStore
 from budgetgraph.validation.shacl import ontology
@@ -33,8 +33,12 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.include_router(sparql.router(store, limits))
+    app.include_router(catalog.router(store, base))
+    app.include_router(dumps.router(store, base))
+    app.include_router(harvest.router(store, base))
+    app.include_router(void.router(store, base))
     if admin_token:
-        app.include_router(admin.router(store, base, admin_token, on_change=lambda: None))
+        app.include_router(admin.router(store, base, admin_token, on_change=snapshot.forget))
 
     # Plain `def` routes: FastAPI runs them in its threadpool, so reading the store never blocks the event loop.
     @app.get("/", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -150,7 +150,7 @@ async def _answer(store: GraphStore, limits: Limits, request: Request, params: M
     if not limits.service_calls and MAY_CALL_SERVICE.search(query):
         return _text(400, SERVICE_REFUSED)
     try:
-        chosen, body = await run_in_threadpool(_evaluate, store, limits, query, params.get("format"), _accept(request))
+        chosen, body = await run_in_threadpool(_evaluate, store, limits, query, params.get("format"), accept_header(request))
     except BudgetgraphError as error:
         return _text(400, error.message)
     except LimitExceeded as error:
@@ -168,17 +168,17 @@ def _evaluate(store: GraphStore, limits: Limits, query: str, wanted: str | None,
     answer = _BoundedAnswer(limits)
     try:
         if isinstance(result, (pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean)):
-            chosen = _negotiate(RESULT_FORMATS, wanted, accept)
+            chosen = negotiate(RESULT_FORMATS, wanted, accept)
             result.serialize(answer, format=chosen.syntax)  # type: ignore[arg-type]
         else:
-            chosen = _negotiate(GRAPH_FORMATS, wanted, accept)
+            chosen = negotiate(GRAPH_FORMATS, wanted, accept)
             pyoxigraph.serialize(result, answer, format=chosen.syntax)  # type: ignore[arg-type]
         return chosen, b"".join(answer.parts)
     finally:
         del result  # not left in a traceback that another thread would free
 
 
-def _negotiate(formats: Sequence[Format], wanted: str | None, accept: str) -> Format:
+def negotiate(formats: Sequence[Format], wanted: str | None, accept: str) -> Format:
     """The format named by ``wanted``, else the one with the highest q in ``accept`` (earliest listed on ties)."""
     if wanted:
         for candidate in formats:
@@ -226,11 +226,16 @@ def _service_description(request: Request, wanted: str | None) -> Response:
         pyoxigraph.Triple(endpoint, _sd("feature"), _sd("UnionDefaultGraph")),
         *(pyoxigraph.Triple(endpoint, _sd("resultFormat"), pyoxigraph.NamedNode(f.iri)) for f in RESULT_FORMATS + GRAPH_FORMATS),
     ]
+    return graph_response(request, triples, {"sd": SD}, wanted)
+
+
+def graph_response(request: Request, triples: Iterable[pyoxigraph.Triple], prefixes: dict[str, str], wanted: str | None) -> Response:
+    """The graph in the format named by ``wanted``, else the best one the request's Accept header allows."""
     try:
-        chosen = _negotiate(GRAPH_FORMATS, wanted, _accept(request))
+        chosen = negotiate(GRAPH_FORMATS, wanted, accept_header(request))
     except NotAcceptable as error:
         return _text(406, str(error))
-    body = pyoxigraph.serialize(triples, format=chosen.syntax, prefixes={"sd": SD})  # type: ignore[arg-type]
+    body = pyoxigraph.serialize(triples, format=chosen.syntax, prefixes=prefixes)  # type: ignore[arg-type]
     return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
 
 
@@ -246,7 +251,7 @@ def _first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return params
 
 
-def _accept(request: Request) -> str:
+def accept_header(request: Request) -> str:
     return request.headers.get("accept") or "*/*"
 
 

@@ -7,14 +7,15 @@ results or N-Triples and are parsed into the same pyoxigraph objects the embedde
 cannot tell the two apart. The server must treat its default graph as the union of the named graphs
 (``oxigraph serve --union-default-graph``; Fuseki's ``tdb2:unionDefaultGraph true``; see the README).
 
-Bound variables are sent as a trailing VALUES clause: SPARQL 1.1 has no parameters, and the terms are written
-in N-Triples syntax by pyoxigraph, never pasted from user input.
+Bound variables (only budgetgraph's own queries bind any) are sent as a VALUES block: SPARQL 1.1 has no
+parameters, and the terms are written in N-Triples syntax by pyoxigraph, never pasted from user input.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import re
 from collections.abc import Mapping
 from urllib.error import HTTPError, URLError
 
@@ -26,6 +27,8 @@ from budgetgraph.errors import BudgetgraphError
 from budgetgraph.store.base import GraphStore, QueryResult, Term
 
 GRAPH_QUERIES = {"CONSTRUCT", "DESCRIBE"}
+WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+FIRST_GROUP = re.compile(r"\{")
 
 
 class RemoteStore(GraphStore):
@@ -35,7 +38,7 @@ class RemoteStore(GraphStore):
 
     def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
         client = self._client(self.query_url)
-        client.setQuery(sparql + _values(substitutions or {}))
+        client.setQuery(_bind(sparql, substitutions or {}))
         as_graph = client.queryType in GRAPH_QUERIES
         client.setReturnFormat(N3 if as_graph else JSON)
         if as_graph:
@@ -72,12 +75,17 @@ class RemoteStore(GraphStore):
             raise BudgetgraphError(f"cannot reach the SPARQL server: {error}", file=client.endpoint) from error
 
 
-def _values(substitutions: Mapping[str, Term]) -> str:
+def _bind(sparql: str, substitutions: Mapping[str, Term]) -> str:
+    """The query with its variables bound as a VALUES block at the start of its WHERE group (or of its first
+    group: ``ASK { … }``), where filters and binds see them, as the embedded engine's substitution does."""
     if not substitutions:
-        return ""
+        return sparql
     names = " ".join(f"?{name}" for name in substitutions)
     terms = " ".join(str(term) for term in substitutions.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}"
+    where = WHERE_GROUP.search(sparql) or FIRST_GROUP.search(sparql)
+    if where is None:
+        raise BudgetgraphError("a query with bound variables needs a WHERE group", place="query")
+    return f"{sparql[: where.end()]} VALUES ({names}) {{ ({terms}) }} {sparql[where.end():]}"
 
 
 def _reason(error: Exception) -> str:
