@@ -74,9 +74,11 @@ def test_delete_removes_the_dataset_and_its_report(service: tuple[str, GraphStor
     assert _upload(root, other.name, other.read_bytes()).status_code == 201
     graph = f"{BASE}graph/dataset/{SEED_DATASET}"
     assert {graph, f"{graph}/report"} <= set(store.graph_names())
+    assert len(httpx.get(f"{root}/data.json").json()["dataset"]) == 2
     assert httpx.delete(f"{root}/admin/datasets/{SEED_DATASET}", headers=AUTH).status_code == 204
     assert not {graph, f"{graph}/report"} & set(store.graph_names())
     assert len(_datasets(root)) == 1
+    assert len(httpx.get(f"{root}/data.json").json()["dataset"]) == 1  # what the portal derived is recomputed
     missing = httpx.delete(f"{root}/admin/datasets/{SEED_DATASET}", headers=AUTH)
     assert missing.status_code == 404 and SEED_DATASET in missing.text
     assert httpx.delete(f"{root}/admin/datasets/a/b", headers=AUTH).status_code == 400
