@@ -1,12 +1,24 @@
-"""Code lists as SKOS concept schemes: functional classification per year (类 > 款 > 项), economic classification."""
+"""Code lists as SKOS concept schemes: functional classification per year (类 > 款 > 项), and the two economic
+classifications (部门预算 and 政府预算) with the official correspondence between them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
 
-from budgetgraph.codelists import FUNCTIONAL_EDITION, Code, cofog_alignment, cofog_divisions, economic_codes, functional_codes
+from budgetgraph.codelists import (
+    FUNCTIONAL_EDITION,
+    Code,
+    Correspondence,
+    cofog_alignment,
+    cofog_divisions,
+    economic_codes,
+    economic_correspondence,
+    functional_codes,
+    government_economic_codes,
+)
 from budgetgraph.mapping import uris
 from budgetgraph.mapping.uris import BG
 
@@ -42,10 +54,32 @@ def cofog_scheme_graph() -> tuple[URIRef, Graph]:
 
 
 def economic_scheme_graph() -> tuple[URIRef, Graph]:
+    """部门预算支出经济分类, each code matched to the 政府预算 code it is reported under."""
     scheme = uris.economic_scheme()
     graph = _scheme(scheme, "部门预算支出经济分类科目", "Economic classification of departmental budget expenditure")
     _concepts(graph, scheme, economic_codes().values(), uris.economic_code)
+    pairs = economic_correspondence()
+    for pair in pairs:
+        graph.add((uris.economic_code(pair.department), correspondence_relation(pair, pairs), uris.government_economic_code(pair.government)))
     return uris.codelist_graph(scheme), graph
+
+
+def government_economic_scheme_graph() -> tuple[URIRef, Graph]:
+    scheme = uris.government_economic_scheme()
+    graph = _scheme(scheme, "政府预算支出经济分类科目", "Economic classification of government budget expenditure")
+    _concepts(graph, scheme, government_economic_codes().values(), uris.government_economic_code)
+    return uris.codelist_graph(scheme), graph
+
+
+def correspondence_relation(pair: Correspondence, pairs: Iterable[Correspondence]) -> URIRef:
+    """skos:closeMatch when the government code gathers this department code alone (30113 住房公积金 → 50103
+    住房公积金), skos:broadMatch when it gathers several (30201 办公费 → 50201 办公经费), so that summing along
+    either never counts an amount twice. The 事业单位 pairs (301 → 50501) are skos:relatedMatch: which of them
+    applies depends on who spends, not on the code, and rollups (like the COFOG ones) never follow relatedMatch."""
+    if pair.body == "事业单位":
+        return SKOS.relatedMatch
+    gathered = Counter(p.government for p in pairs if p.body != "事业单位")
+    return SKOS.closeMatch if gathered[pair.government] == 1 else SKOS.broadMatch
 
 
 def _scheme(scheme: URIRef, zh: str, en: str) -> Graph:
