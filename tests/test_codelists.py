@@ -116,7 +116,7 @@ def test_every_department_kuan_is_reported_under_one_government_code_or_listed_a
     pair we could not confirm."""
     targets: dict[str, set[str]] = {}
     for pair in economic_correspondence():
-        if pair.body != "事业单位":
+        if not pair.for_public_institutions:
             targets.setdefault(pair.department, set()).add(pair.government)
     kuan = {code for code in economic_codes() if len(code) == 5}
     assert all(len(governments) == 1 for governments in targets.values())

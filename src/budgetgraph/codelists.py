@@ -70,6 +70,10 @@ class Correspondence:
     government: str
     body: str
 
+    @property
+    def for_public_institutions(self) -> bool:
+        return self.body == "事业单位"
+
 
 @cache
 def economic_correspondence() -> tuple[Correspondence, ...]:

@@ -4,7 +4,7 @@ classifications (部门预算 and 政府预算) with the official correspondence
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
 
@@ -58,9 +58,8 @@ def economic_scheme_graph() -> tuple[URIRef, Graph]:
     scheme = uris.economic_scheme()
     graph = _scheme(scheme, "部门预算支出经济分类科目", "Economic classification of departmental budget expenditure")
     _concepts(graph, scheme, economic_codes().values(), uris.economic_code)
-    pairs = economic_correspondence()
-    for pair in pairs:
-        graph.add((uris.economic_code(pair.department), correspondence_relation(pair, pairs), uris.government_economic_code(pair.government)))
+    for match in _correspondence_matches(economic_correspondence()):
+        graph.add(match)
     return uris.codelist_graph(scheme), graph
 
 
@@ -71,15 +70,18 @@ def government_economic_scheme_graph() -> tuple[URIRef, Graph]:
     return uris.codelist_graph(scheme), graph
 
 
-def correspondence_relation(pair: Correspondence, pairs: Iterable[Correspondence]) -> URIRef:
-    """skos:closeMatch when the government code gathers this department code alone (30113 住房公积金 → 50103
+def _correspondence_matches(pairs: Sequence[Correspondence]) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
+    """skos:closeMatch when the government code gathers the department code alone (30113 住房公积金 → 50103
     住房公积金), skos:broadMatch when it gathers several (30201 办公费 → 50201 办公经费), so that summing along
     either never counts an amount twice. The 事业单位 pairs (301 → 50501) are skos:relatedMatch: which of them
     applies depends on who spends, not on the code, and rollups (like the COFOG ones) never follow relatedMatch."""
-    if pair.body == "事业单位":
-        return SKOS.relatedMatch
-    gathered = Counter(p.government for p in pairs if p.body != "事业单位")
-    return SKOS.closeMatch if gathered[pair.government] == 1 else SKOS.broadMatch
+    gathered = Counter(pair.government for pair in pairs if not pair.for_public_institutions)
+    for pair in pairs:
+        if pair.for_public_institutions:
+            relation = SKOS.relatedMatch
+        else:
+            relation = SKOS.closeMatch if gathered[pair.government] == 1 else SKOS.broadMatch
+        yield uris.economic_code(pair.department), relation, uris.government_economic_code(pair.government)
 
 
 def _scheme(scheme: URIRef, zh: str, en: str) -> Graph:
