@@ -1,4 +1,5 @@
-"""The reference code lists budgetgraph ships: functional and economic classification, districts."""
+"""The reference code lists budgetgraph ships: functional and economic classification (department and
+government budget schemes, with their correspondence), districts."""
 
 from __future__ import annotations
 
@@ -38,14 +39,45 @@ def _read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _codes(name: str) -> dict[str, Code]:
+    return {r["code"]: Code(r["code"], r["zh"], r["en"]) for r in _read(name)}
+
+
 @cache
 def functional_codes() -> dict[str, Code]:
-    return {r["code"]: Code(r["code"], r["zh"], r["en"]) for r in _read("functional-classification.csv")}
+    return _codes("functional-classification.csv")
 
 
 @cache
 def economic_codes() -> dict[str, Code]:
-    return {r["code"]: Code(r["code"], r["zh"], r["en"]) for r in _read("economic-classification.csv")}
+    """部门预算支出经济分类 (301 …)."""
+    return _codes("economic-classification.csv")
+
+
+@cache
+def government_economic_codes() -> dict[str, Code]:
+    """政府预算支出经济分类 (501 …)."""
+    return _codes("government-economic-classification.csv")
+
+
+@dataclass(frozen=True)
+class Correspondence:
+    """A 部门预算 economic code and the 政府预算 economic code it is reported under (财预〔2017〕98号, 附表1).
+    ``body`` says when the pair depends on who spends: "机关" rows hold for 行政单位 (and 参公 units),
+    "事业单位" rows for the subsidies a 事业单位 receives; an empty body holds for any spender."""
+
+    department: str
+    government: str
+    body: str
+
+    @property
+    def for_public_institutions(self) -> bool:
+        return self.body == "事业单位"
+
+
+@cache
+def economic_correspondence() -> tuple[Correspondence, ...]:
+    return tuple(Correspondence(r["department"], r["government"], r["body"]) for r in _read("economic-correspondence.csv"))
 
 
 @cache
@@ -98,7 +130,7 @@ class Alignment:
 
 @cache
 def cofog_divisions() -> dict[str, Code]:
-    return {r["code"]: Code(r["code"], r["zh"], r["en"]) for r in _read("cofog.csv")}
+    return _codes("cofog.csv")
 
 
 @cache

@@ -1,12 +1,24 @@
-"""Code lists as SKOS concept schemes: functional classification per year (类 > 款 > 项), economic classification."""
+"""Code lists as SKOS concept schemes: functional classification per year (类 > 款 > 项), and the two economic
+classifications (部门预算 and 政府预算) with the official correspondence between them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
 
-from budgetgraph.codelists import FUNCTIONAL_EDITION, Code, cofog_alignment, cofog_divisions, economic_codes, functional_codes
+from budgetgraph.codelists import (
+    FUNCTIONAL_EDITION,
+    Code,
+    Correspondence,
+    cofog_alignment,
+    cofog_divisions,
+    economic_codes,
+    economic_correspondence,
+    functional_codes,
+    government_economic_codes,
+)
 from budgetgraph.mapping import uris
 from budgetgraph.mapping.uris import BG
 
@@ -42,10 +54,34 @@ def cofog_scheme_graph() -> tuple[URIRef, Graph]:
 
 
 def economic_scheme_graph() -> tuple[URIRef, Graph]:
+    """部门预算支出经济分类, each code matched to the 政府预算 code it is reported under."""
     scheme = uris.economic_scheme()
     graph = _scheme(scheme, "部门预算支出经济分类科目", "Economic classification of departmental budget expenditure")
     _concepts(graph, scheme, economic_codes().values(), uris.economic_code)
+    for match in _correspondence_matches(economic_correspondence()):
+        graph.add(match)
     return uris.codelist_graph(scheme), graph
+
+
+def government_economic_scheme_graph() -> tuple[URIRef, Graph]:
+    scheme = uris.government_economic_scheme()
+    graph = _scheme(scheme, "政府预算支出经济分类科目", "Economic classification of government budget expenditure")
+    _concepts(graph, scheme, government_economic_codes().values(), uris.government_economic_code)
+    return uris.codelist_graph(scheme), graph
+
+
+def _correspondence_matches(pairs: Sequence[Correspondence]) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
+    """skos:closeMatch when the government code gathers the department code alone (30113 住房公积金 → 50103
+    住房公积金), skos:broadMatch when it gathers several (30201 办公费 → 50201 办公经费), so that summing along
+    either never counts an amount twice. The 事业单位 pairs (301 → 50501) are skos:relatedMatch: which of them
+    applies depends on who spends, not on the code, and rollups (like the COFOG ones) never follow relatedMatch."""
+    gathered = Counter(pair.government for pair in pairs if not pair.for_public_institutions)
+    for pair in pairs:
+        if pair.for_public_institutions:
+            relation = SKOS.relatedMatch
+        else:
+            relation = SKOS.closeMatch if gathered[pair.government] == 1 else SKOS.broadMatch
+        yield uris.economic_code(pair.department), relation, uris.government_economic_code(pair.government)
 
 
 def _scheme(scheme: URIRef, zh: str, en: str) -> Graph:

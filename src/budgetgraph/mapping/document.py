@@ -9,7 +9,13 @@ from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, Na
 
 from budgetgraph.ingest.performance import LEVEL2
 from budgetgraph.mapping import uris
-from budgetgraph.mapping.codelists import cofog_scheme_graph, economic_scheme_graph, functional_scheme_graph, level_of
+from budgetgraph.mapping.codelists import (
+    cofog_scheme_graph,
+    economic_scheme_graph,
+    functional_scheme_graph,
+    government_economic_scheme_graph,
+    level_of,
+)
 from budgetgraph.mapping.uris import BG, Minter
 from budgetgraph.records import BudgetDocument, FigureKind, NarrativeFigure, PerformancePlan, Row, RowRole, Table, TableKind, UnreadTable
 
@@ -76,7 +82,7 @@ def _int(value: int) -> Literal:
 @cache
 def _code_lists(year: int) -> dict[URIRef, tuple[Graph, bytes]]:
     """The SKOS code lists a document of ``year`` refers to, built and serialised once per process."""
-    graphs = dict([functional_scheme_graph(year), economic_scheme_graph(), cofog_scheme_graph()])
+    graphs = dict([functional_scheme_graph(year), economic_scheme_graph(), government_economic_scheme_graph(), cofog_scheme_graph()])
     return {name: (graph, graph.serialize(format="nt", encoding="utf-8")) for name, graph in graphs.items()}
 
 

@@ -9,6 +9,8 @@ base, so a deployment mints URIs that dereference on its own host.
     {base}id/dataset/…/table/1, …/table/1/row/3       a table, a row observation
     {base}graph/dataset/410303/113001/2021/budget     the named graph holding that document
     https://w3id.org/budgetgraph/code/function/2021/2010350   a functional classification code of 2021
+    https://w3id.org/budgetgraph/code/economic/2018/30201     a 部门预算 economic code (财预〔2017〕98号 edition)
+    https://w3id.org/budgetgraph/code/government-economic/2018/50201   a 政府预算 economic code, same edition
 """
 
 from __future__ import annotations
@@ -81,6 +83,14 @@ def economic_scheme() -> URIRef:
 
 def economic_code(code: str) -> URIRef:
     return URIRef(f"{CODE}economic/{ECONOMIC_EDITION}/{code}")
+
+
+def government_economic_scheme() -> URIRef:
+    return URIRef(f"{CODE}government-economic/{ECONOMIC_EDITION}")
+
+
+def government_economic_code(code: str) -> URIRef:
+    return URIRef(f"{CODE}government-economic/{ECONOMIC_EDITION}/{code}")
 
 
 def codelist_graph(scheme: URIRef) -> URIRef:
