@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader
 
 from budgetgraph import __version__
 from budgetgraph.resources import resource
-from budgetgraph.service import sparql
+from budgetgraph.service import pages, query_page, resources, sparql
 from budgetgraph.service.ontology_docs import render
+from budgetgraph.service.rendering import TEMPLATES
 from budgetgraph.store import EmbeddedStore
 from budgetgraph.validation.shacl import ontology
 
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"), autoescape=True)
 LIST_DATASETS = """
 PREFIX bg: <https://w3id.org/budgetgraph/def#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -32,6 +30,9 @@ def create_app(store: EmbeddedStore, *, base: str) -> FastAPI:
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.include_router(sparql.router(store))
+    app.include_router(resources.router(store, base))
+    app.include_router(pages.router(store, base))
+    app.include_router(query_page.router(base))
 
     # Plain `def` routes: FastAPI runs them in its threadpool, so reading the store never blocks the event loop.
     @app.get("/", response_class=HTMLResponse)
