@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
+from budgetgraph.pipeline import ingest
 from budgetgraph.records import BudgetDocument
+from budgetgraph.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
@@ -22,3 +25,18 @@ def seed() -> BudgetDocument:
 @pytest.fixture(scope="session")
 def seed_rdf(seed: BudgetDocument) -> MappedDocument:
     return map_document(seed, BASE)
+
+
+@pytest.fixture(scope="session")
+def published_store() -> EmbeddedStore:
+    """What the service publishes in the page tests: the bundled documents as ``budgetgraph ingest`` loads them,
+    plus the service fixture (a title with markup, a ``javascript:`` IRI) and one link to that IRI."""
+    store = EmbeddedStore()
+    for path in sorted((ROOT / "data" / "documents").iterdir()):
+        ingest(path, store, BASE)
+    store.engine.load(path=str(ROOT / "tests" / "data" / "service-fixture.trig"), format=pyoxigraph.RdfFormat.TRIG)
+    store.engine.add(pyoxigraph.Quad(
+        pyoxigraph.NamedNode(BASE + "id/b"), pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+        pyoxigraph.NamedNode("javascript:alert(3)"), pyoxigraph.NamedNode(BASE + "graph/b"),
+    ))
+    return store

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from budgetgraph import __version__
 from budgetgraph.resources import resource
 from budgetgraph.service import pages, query_page, resources, sparql
+from budgetgraph.service.links import Linker
 from budgetgraph.service.ontology_docs import render
 from budgetgraph.service.rendering import TEMPLATES
 from budgetgraph.store import EmbeddedStore
@@ -38,7 +39,7 @@ def create_app(store: EmbeddedStore, *, base: str) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
         page = TEMPLATES.get_template("home.html").render(
-            datasets=_datasets(store),
+            datasets=_datasets(store, Linker(base)),
             quads=len(store),
             graphs=len(store.graph_names()),
             base=base,
@@ -57,11 +58,15 @@ def create_app(store: EmbeddedStore, *, base: str) -> FastAPI:
     return app
 
 
-def _datasets(store: EmbeddedStore) -> list[dict[str, str | bool]]:
-    """Each document's IRI, title and year; only http(s) IRIs are made links (a stored IRI may be ``javascript:``)."""
+def _datasets(store: EmbeddedStore, linker: Linker) -> list[dict[str, str | bool | None]]:
+    """Each document's IRI, title, year and page here; only http(s) IRIs are made links (a stored IRI may be
+    ``javascript:``)."""
     solutions = store.query(LIST_DATASETS)
     try:
         rows = [(s["d"].value, s["title"].value, s["year"].value) for s in solutions]  # type: ignore[union-attr]
     finally:
         del solutions  # released in the thread that made it
-    return [{"iri": iri, "title": title, "year": year, "link": iri.startswith(("http://", "https://"))} for iri, title, year in rows]
+    return [
+        {"iri": iri, "title": title, "year": year, "link": iri.startswith(("http://", "https://")), "page": linker.href(iri) if linker.path(iri) else None}
+        for iri, title, year in rows
+    ]
