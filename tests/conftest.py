@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+import uvicorn
+from fastapi import FastAPI
 
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
@@ -40,3 +47,30 @@ def published_store() -> EmbeddedStore:
         pyoxigraph.NamedNode("javascript:alert(3)"), pyoxigraph.NamedNode(BASE + "graph/b"),
     ))
     return store
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """uvicorn on a free loopback port, in a thread, stopped the way a signal would stop it; yields its root URL."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.025)
+        assert server.started
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+    assert not thread.is_alive()
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[[FastAPI], AbstractContextManager[str]]:
+    """``with serve(app) as root:`` runs ``app`` on a live loopback server for the block."""
+    return serving

@@ -197,7 +197,7 @@ def test_code_list_browser(client: TestClient) -> None:
     assert 'href="/page/code/function/2021">2021年支出功能分类科目</a>' in schemes
     assert 'href="/page/code/economic/2018">' in schemes
     tree = client.get("/page/code/function/2021").text
-    nested = re.search(r'<a href="/page/code/function/2021/20103">.*?</a><ul class="tree">(.*?)</ul>', tree, re.S)
+    nested = re.search(r'<a href="/page/code/function/2021/20103">.*?</a><ul class="tree">(.*?)</ul>', tree, re.DOTALL)
     assert nested is not None and 'href="/page/code/function/2021/2010350"' in nested.group(1)
     concept = client.get("/page/code/function/2021/2010350").text
     assert "<code>2010350</code> 事业运行" in concept and "Operation of public institutions" in concept

@@ -6,15 +6,15 @@ import csv
 import io
 import socket
 import threading
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph
 import pytest
-import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -259,24 +259,9 @@ def test_the_example_query_runs(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(store: EmbeddedStore) -> Iterator[str]:
-    """uvicorn on a free loopback port, in a thread, stopped the way a signal would stop it."""
-    sock = socket.create_server(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(store, base=BASE), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
-    thread.start()
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            time.sleep(0.025)
-        assert server.started
-        yield "http://127.0.0.1:{}/sparql".format(sock.getsockname()[1])
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-    assert not thread.is_alive()
+def live_server(store: EmbeddedStore, serve: Callable[[FastAPI], AbstractContextManager[str]]) -> Iterator[str]:
+    with serve(create_app(store, base=BASE)) as root:
+        yield root + "/sparql"
 
 
 def test_live_server_answers_sparqlwrapper_and_rdflib(live_server: str) -> None:

@@ -25,7 +25,15 @@ from budgetgraph.service.describe import describe
 from budgetgraph.service.links import CODE_PREFIX, Linker
 from budgetgraph.service.reads import PREFIXES, iri
 from budgetgraph.service.rendering import not_found
-from budgetgraph.service.sparql import GRAPH_FORMATS, Format, NotAcceptable, accept_header, media_ranges, negotiate, quality
+from budgetgraph.service.sparql import (
+    GRAPH_FORMATS,
+    Format,
+    NotAcceptable,
+    accept_header,
+    media_ranges,
+    negotiate,
+    quality,
+)
 from budgetgraph.store import EmbeddedStore
 
 EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt", "rdfxml": "rdf"}
