@@ -17,6 +17,7 @@ from budgetgraph.service.links import Linker, Ref
 from budgetgraph.service.reads import iri, select, text
 from budgetgraph.service.rendering import json_script, not_found, render
 from budgetgraph.service.resources import EXTENSIONS, is_named
+from budgetgraph.service.sparql import GRAPH_FORMATS
 from budgetgraph.service.views import codes, datasets, organisations
 from budgetgraph.service.views.properties import properties
 from budgetgraph.store import EmbeddedStore
@@ -24,6 +25,7 @@ from budgetgraph.store import EmbeddedStore
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SH = "http://www.w3.org/ns/shacl#"
 TYPES = "SELECT ?r ?type WHERE { ?r a ?type }"
+MEDIA_TYPES = {EXTENSIONS[f.name]: f.media_type for f in GRAPH_FORMATS}
 View = Callable[[EmbeddedStore, Linker, str], dict[str, object]]
 # The first type a resource has in this order picks its page: (type, template, view, name of the view in the template).
 VIEWS: tuple[tuple[str, str, View, str], ...] = (
@@ -47,9 +49,11 @@ def router(store: EmbeddedStore, base: str) -> APIRouter:
         if not is_named(store, resource):
             return not_found(f"There is no resource <{resource}> in this graph.")
         types = {text(t, "type") for t in select(store, TYPES, {"r": iri(resource)})}
+        data = {extension: f"/data/{path}.{extension}" for extension in EXTENSIONS.values()}
         context: dict[str, object] = {
             "iri": resource,
-            "data": {extension: f"/data/{path}.{extension}" for extension in EXTENSIONS.values()},
+            "data": data,
+            "media_types": MEDIA_TYPES,
             "properties": properties(linker, resource, describe(store, resource)),
         }
         template = "resource.html"
@@ -58,7 +62,7 @@ def router(store: EmbeddedStore, base: str) -> APIRouter:
                 template, context[name] = view_template, view(store, linker, resource)
                 break
         if template == "dataset.html":
-            context["schema_org"] = json_script(schema_org(context["dataset"], str(request.base_url)))  # type: ignore[arg-type]
+            context["schema_org"] = json_script(schema_org(context["dataset"], data, str(request.base_url)))  # type: ignore[arg-type]
         return cacheable(request, render(template, **context).encode(), "text/html; charset=utf-8")
 
     @routes.get("/codes")
@@ -68,8 +72,8 @@ def router(store: EmbeddedStore, base: str) -> APIRouter:
     return routes
 
 
-def schema_org(dataset: dict[str, object], site: str) -> dict[str, object]:
-    """The dataset as a schema.org Dataset, for search engines."""
+def schema_org(dataset: dict[str, object], data: dict[str, str], site: str) -> dict[str, object]:
+    """The dataset as a schema.org Dataset, for search engines; ``data`` holds the path of each RDF download."""
     ref: Ref = dataset["ref"]  # type: ignore[assignment]
     description: dict[str, object] = {
         "@context": "https://schema.org",
@@ -79,8 +83,8 @@ def schema_org(dataset: dict[str, object], site: str) -> dict[str, object]:
         "inLanguage": "zh",
         "temporalCoverage": dataset["year"],
         "distribution": [
-            {"@type": "DataDownload", "encodingFormat": media_type, "contentUrl": site.rstrip("/") + dataset["data"][extension]}  # type: ignore[index]
-            for extension, media_type in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"), ("rdf", "application/rdf+xml"))
+            {"@type": "DataDownload", "encodingFormat": media_type, "contentUrl": site.rstrip("/") + data[extension]}
+            for extension, media_type in MEDIA_TYPES.items()
         ],
     }
     if isinstance(department := dataset["department"], Ref):

@@ -118,7 +118,6 @@ def dataset(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, ob
         "findings": counts,
         "tables": tables,
         "indicators": indicators,
-        "data": {f: f"/data/{linker.path(resource)}.{f}" for f in ("ttl", "jsonld", "nt", "rdf")},
     }
 
 
