@@ -240,3 +240,11 @@ def test_home_page_links_the_pages(client: TestClient) -> None:
     page = client.get("/").text
     targets = _links(page).targets
     assert {"/codes", "/query", f"/page/{DATASET_PATH}"} <= set(targets)
+
+
+def test_head_answers_like_get(client: TestClient) -> None:
+    redirect = client.head(f"/id/{DATASET_PATH}", headers={"Accept": "text/turtle"}, follow_redirects=False)
+    assert (redirect.status_code, redirect.headers["location"]) == (303, f"/data/{DATASET_PATH}.ttl")
+    for path in (f"/data/{DATASET_PATH}.ttl", f"/page/{DATASET_PATH}"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == 200 and head.headers["etag"] == get.headers["etag"] and head.content == b""

@@ -43,7 +43,7 @@ def router(store: EmbeddedStore, base: str) -> APIRouter:
     routes = APIRouter()
     linker = Linker(base)
 
-    @routes.get("/page/{path:path}")
+    @routes.api_route("/page/{path:path}", methods=["GET", "HEAD"])
     def page(path: str, request: Request) -> Response:
         resource = linker.iri(path)
         if not is_named(store, resource):

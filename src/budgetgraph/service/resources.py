@@ -55,15 +55,15 @@ def router(store: EmbeddedStore, base: str) -> APIRouter:
     routes = APIRouter()
     linker = Linker(base)
 
-    @routes.get("/id/{path:path}")
+    @routes.api_route("/id/{path:path}", methods=["GET", "HEAD"])
     def instance(path: str, request: Request) -> Response:
         return _see_other(store, linker, path, request)
 
-    @routes.get("/code/{path:path}")
+    @routes.api_route("/code/{path:path}", methods=["GET", "HEAD"])
     def code(path: str, request: Request) -> Response:
         return _see_other(store, linker, CODE_PREFIX + path, request)
 
-    @routes.get("/data/{path:path}")
+    @routes.api_route("/data/{path:path}", methods=["GET", "HEAD"])
     def data(path: str, request: Request) -> Response:
         try:
             path, chosen = _format_of(path, accept_header(request))

@@ -76,7 +76,7 @@ class TableRow:
     ref: Ref  # text: the printed row number
     label: str
     side: str
-    phase: str
+    phase: str  # the row's own phase: a 决算 table may print the budget beside the final accounts
     code: Ref | None
     source: str  # where the row was read: page and line
     amounts: list[str]  # one per column, "" when the row has none
@@ -114,7 +114,7 @@ def dataset(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, ob
         "source": _optional_ref(linker, facts, "source", "file"),
         "sha256": text(facts, "sha256"),
         "media_type": text(facts, "mediaType"),
-        "report": _optional_ref(linker, facts, "report", "report"),
+        "report": linker.ref(text(facts, "report"), "validation report") if "report" in facts else None,
         "findings": counts,
         "tables": tables,
         "indicators": indicators,
