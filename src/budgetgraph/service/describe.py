@@ -13,20 +13,21 @@ from budgetgraph.service.reads import construct, iri
 from budgetgraph.store import EmbeddedStore
 
 INCOMING_LIMIT = 50
-LABELS = "VALUES ?labelling { rdfs:label skos:prefLabel dct:title }"
-OUTGOING = f"""CONSTRUCT {{ ?r ?p ?o . ?o ?labelling ?label . ?o ?q ?v . ?v ?labelling ?vlabel }} WHERE {{
-  ?r ?p ?o .
-  OPTIONAL {{ {LABELS} ?o ?labelling ?label }}
-  OPTIONAL {{
-    FILTER (isIRI(?o) && STRSTARTS(STR(?o), CONCAT(STR(?r), "#")))
-    ?o ?q ?v OPTIONAL {{ {LABELS} ?v ?labelling ?vlabel }}
+LABELS = "FILTER (?{0} IN (rdfs:label, skos:prefLabel, dct:title))"
+# Written as a union, each branch starting from the bound ?r: pyoxigraph evaluates nested OPTIONALs with a filter
+# on outer variables by scanning the store, which took 200 ms a resource.
+OUTGOING = f"""CONSTRUCT {{ ?r ?p ?o . ?o ?labelling ?label . ?o ?q ?v . ?v ?vlabelling ?vlabel }} WHERE {{
+  {{ ?r ?p ?o OPTIONAL {{ ?o ?labelling ?label {LABELS.format("labelling")} }} }}
+  UNION
+  {{
+    ?r ?p ?o FILTER (isIRI(?o) && STRSTARTS(STR(?o), CONCAT(STR(?r), "#")))
+    ?o ?q ?v OPTIONAL {{ ?v ?vlabelling ?vlabel {LABELS.format("vlabelling")} }}
   }}
 }}"""
 INCOMING = f"""CONSTRUCT {{ ?s ?p ?r . ?s ?labelling ?label }} WHERE {{
   {{ SELECT ?s ?p ?r WHERE {{ ?s ?p ?r }} LIMIT {INCOMING_LIMIT + 1} }}
-  OPTIONAL {{ {LABELS} ?s ?labelling ?label }}
+  OPTIONAL {{ ?s ?labelling ?label {LABELS.format("labelling")} }}
 }}"""
-
 
 def describe(store: EmbeddedStore, resource: str) -> list[pyoxigraph.Triple]:
     """The description of ``resource``; empty when the graph does not name it."""
