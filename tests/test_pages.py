@@ -174,6 +174,25 @@ def test_every_internal_link_of_the_dataset_page_answers(client: TestClient) -> 
     assert {target: status for target, status in failed.items() if status != 200} == {}
 
 
+def test_every_page_reachable_from_home_answers(client: TestClient) -> None:
+    """A crawl of the whole site through its internal links (the data links are followed from the dataset page
+    above), and every page found escaped its text: no page holds a stray script."""
+    seen: dict[str, int] = {}
+    todo = ["/"]
+    while todo:
+        target = todo.pop()
+        if target in seen:
+            continue
+        response = client.get(target)
+        seen[target] = response.status_code
+        if response.status_code == 200 and response.headers["content-type"].startswith("text/html"):
+            links = _links(response.text)
+            todo += [urldefrag(t).url for t in links.targets if t.startswith("/") and not t.startswith(("/data/", "/sparql"))]
+            assert "<script>" not in response.text
+    assert len(seen) > 300
+    assert {target: status for target, status in seen.items() if status != 200} == {}
+
+
 def test_report_page(client: TestClient) -> None:
     page = client.get(f"/page/{DATASET_PATH}/report").text
     assert page.count('<td class="Warning">Warning</td>') == 6
