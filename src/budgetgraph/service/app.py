@@ -1,4 +1,5 @@
-"""The FastAPI application: the SPARQL endpoint, the home page and the ontology's documentation, over one store."""
+"""The FastAPI application over one store: the SPARQL endpoint, the linked data (dereferenceable IRIs, their pages and
+RDF), the query page, the home page and the ontology's documentation."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from budgetgraph.service.links import Linker
-from budgetgraph.service.reads import iri, select, text
+from budgetgraph.service.reads import Bindings, iri, select, text
 from budgetgraph.store import EmbeddedStore
 
 DATASETS_OF = """SELECT ?department ?district ?d ?title ?year ?phase ?scope WHERE {{
@@ -50,10 +50,10 @@ def district(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, o
     }
 
 
-def _by_year(store: EmbeddedStore, linker: Linker, query: str, bound: dict[str, object]) -> list[tuple[str, list[dict[str, object]]]]:
+def _by_year(store: EmbeddedStore, linker: Linker, query: str, bound: Bindings) -> list[tuple[str, list[dict[str, object]]]]:
     """The datasets, newest year first, each year's in phase order."""
-    datasets = [
-        {"ref": linker.ref(text(d, "d"), text(d, "title")), "year": text(d, "year"), "phase": text(d, "phase"), "scope": text(d, "scope")}
-        for d in select(store, query, bound)  # type: ignore[arg-type]
+    solutions = select(store, query, bound)
+    return [
+        (year, [{"ref": linker.ref(text(d, "d"), text(d, "title")), "phase": text(d, "phase"), "scope": text(d, "scope")} for d in group])
+        for year, group in groupby(solutions, key=lambda d: text(d, "year"))
     ]
-    return [(year, list(group)) for year, group in groupby(datasets, key=lambda d: d["year"])]  # type: ignore[misc]
