@@ -55,7 +55,7 @@ def schemes(store: EmbeddedStore, linker: Linker) -> list[dict[str, object]]:
 def scheme(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
     rows = select(store, SCHEME, {"scheme": iri(resource)})
     nodes = {text(r, "concept"): Node(linker.ref(text(r, "concept"), text(r, "label") or None), text(r, "notation")) for r in rows}
-    roots = []
+    roots: list[Node] = []
     for concept_iri, broader_iri in dict.fromkeys((text(r, "concept"), text(r, "broader")) for r in rows):
         broader = nodes.get(broader_iri)
         (roots if broader is None else broader.children).append(nodes[concept_iri])

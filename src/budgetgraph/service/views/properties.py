@@ -28,6 +28,9 @@ PREFIXES = {
 }
 
 
+Resource = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Triple
+
+
 @dataclass(frozen=True)
 class Value:
     """An object of a triple: a resource (``ref``) or a literal's text with its language or datatype."""
@@ -67,23 +70,29 @@ def properties(linker: Linker, resource: str, triples: list[pyoxigraph.Triple]) 
     labels: dict[str, list[pyoxigraph.Literal]] = {}
     for triple in triples:
         if triple.predicate.value in LABELS and isinstance(triple.object, pyoxigraph.Literal):
-            labels.setdefault(triple.subject.value, []).append(triple.object)
+            labels.setdefault(_name(triple.subject), []).append(triple.object)
 
-    def ref(node: pyoxigraph.NamedNode | pyoxigraph.BlankNode) -> Ref:
-        return linker.ref(node.value, label_of(labels.get(node.value, [])) or compact(node.value))
+    def ref(node: Resource) -> Ref:
+        name = _name(node)
+        return linker.ref(name, label_of(labels.get(name, [])) or compact(name))
 
-    def value(node: object) -> Value:
+    def value(node: Resource | pyoxigraph.Literal) -> Value:
         if isinstance(node, pyoxigraph.Literal):
             note = f"@{node.language}" if node.language else compact(node.datatype.value)
             return Value(None, node.value, note)
-        return Value(ref(node), "", "")  # type: ignore[arg-type]
+        return Value(ref(node), "", "")
 
     outgoing = sorted(
-        (Statement(linker.ref(t.predicate.value, compact(t.predicate.value)), value(t.object)) for t in triples if t.subject.value == resource),
+        (Statement(ref(t.predicate), value(t.object)) for t in triples if _name(t.subject) == resource),
         key=lambda s: (s.predicate.text, s.value.ref.text if s.value.ref else s.value.text),
     )
     incoming = sorted(
-        ((ref(t.subject), linker.ref(t.predicate.value, compact(t.predicate.value))) for t in triples if t.object == pyoxigraph.NamedNode(resource) and t.subject.value != resource),
+        ((ref(t.subject), ref(t.predicate)) for t in triples if t.object == pyoxigraph.NamedNode(resource) and _name(t.subject) != resource),
         key=lambda pair: (pair[1].text, pair[0].text),
     )
     return Properties(label_of(labels.get(resource, [])) or resource, outgoing, incoming)
+
+
+def _name(node: Resource) -> str:
+    """An IRI or blank node's name; a quoted triple (RDF-star, which the graph does not use) its N-Triples."""
+    return str(node) if isinstance(node, pyoxigraph.Triple) else node.value
