@@ -143,6 +143,13 @@ def test_document_text_is_escaped_on_pages_and_in_json_ld(client: TestClient) ->
     assert json.loads(json_ld)["name"] == "甲局2021年部门预算<script>alert(1)</script>"
 
 
+def test_a_path_with_markup_is_escaped_on_the_404_page(client: TestClient) -> None:
+    for path in ("/page/x%3Cscript%3Ealert(1)%3C/script%3E", "/id/x%3Cscript%3Ealert(1)%3C/script%3E"):
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 404
+        assert "<script>" not in response.text and "&lt;script&gt;" in response.text
+
+
 def test_only_http_iris_become_links(client: TestClient) -> None:
     page = client.get("/page/b").text
     assert "javascript:alert(3)" in page
