@@ -8,11 +8,13 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urldefrag
 
+import pyoxigraph
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from budgetgraph.service import create_app
+from budgetgraph.service import create_app, pages, resources
 from budgetgraph.store import EmbeddedStore
 
 BASE = "http://127.0.0.1:8000/"
@@ -274,3 +276,26 @@ def test_head_answers_like_get(client: TestClient) -> None:
     for path in (f"/data/{DATASET_PATH}.ttl", f"/page/{DATASET_PATH}"):
         head, get = client.head(path), client.get(path)
         assert head.status_code == 200 and head.headers["etag"] == get.headers["etag"] and head.content == b""
+
+
+class QueryOnly:
+    """A store with nothing but ``query``, its graph results a plain iterator of triples: the interface the remote
+    SPARQL backend offers too."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store = store
+
+    def query(self, sparql: str, substitutions: dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal] | None = None) -> object:
+        result = self.store.query(sparql, substitutions)
+        return iter(list(result)) if isinstance(result, pyoxigraph.QueryTriples) else result
+
+
+def test_pages_and_data_need_only_the_query_interface(published_store: EmbeddedStore) -> None:
+    app = FastAPI()
+    store = QueryOnly(published_store)
+    app.include_router(resources.router(store, BASE))  # type: ignore[arg-type]
+    app.include_router(pages.router(store, BASE))  # type: ignore[arg-type]
+    client = TestClient(app)
+    for path in (f"/page/{DATASET_PATH}", "/page/code/function/2021/2010350", "/codes", f"/data/{DATASET_PATH}.jsonld"):
+        assert client.get(path).status_code == 200
+    assert client.get(f"/id/{DATASET_PATH}", headers={"Accept": "text/turtle"}, follow_redirects=False).status_code == 303
