@@ -262,6 +262,8 @@ def test_query_page_bundles_its_editor_and_the_examples(client: TestClient) -> N
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")
     assert "budgetgraphEditor" in client.get("/static/query-editor.js").text
     assert client.get("/static/SOURCE.md").status_code == 404
+    chosen = client.get("/query", params={"example": "general-budget-rollup"}).text
+    assert '<option value="general-budget-rollup" selected>' in chosen and "Sums the 项 lines" in chosen
 
 
 def test_home_page_links_the_pages(client: TestClient) -> None:

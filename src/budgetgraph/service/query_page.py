@@ -24,10 +24,13 @@ def router(base: str) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/query")
-    def query(request: Request) -> Response:
+    def query(request: Request, example: str | None = None) -> Response:
+        """The query page, the example named ``example`` (a file stem of ``queries/``) chosen, else the first."""
+        chosen = next((e for e in examples() if e.name == example), examples()[0] if examples() else None)
         page = render(
             "query.html",
             examples=examples(),
+            chosen=chosen,
             examples_json=json_script([asdict(e) for e in examples()]),
             instances=Linker(base).instances,
             codes=CODE,
