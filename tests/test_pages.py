@@ -202,6 +202,13 @@ def test_every_page_reachable_from_home_answers(client: TestClient) -> None:
     assert {target: status for target, status in seen.items() if status != 200} == {}
 
 
+def test_table_page(client: TestClient) -> None:
+    page = client.get(f"/page/{DATASET_PATH}/table/3").text
+    assert "<h1>3. 2021年一般公共预算支出情况表</h1>" in page and f'<a href="/page/{DATASET_PATH}">' in page
+    assert page.count('<table class="observations">') == 1 and ">435.02<" in page
+    assert f'href="/page/{DATASET_PATH}/table/3/row/3"' in page and "line 254" in page
+
+
 def test_report_page(client: TestClient) -> None:
     page = client.get(f"/page/{DATASET_PATH}/report").text
     assert page.count('<td class="Warning">Warning</td>') == 6

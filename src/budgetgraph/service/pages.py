@@ -30,6 +30,7 @@ View = Callable[[EmbeddedStore, Linker, str], dict[str, object]]
 # The first type a resource has in this order picks its page: (type, template, view, name of the view in the template).
 VIEWS: tuple[tuple[str, str, View, str], ...] = (
     (f"{BG}BudgetDataset", "dataset.html", datasets.dataset, "dataset"),
+    (f"{BG}Table", "table.html", datasets.table, "table"),
     (f"{SH}ValidationReport", "report.html", datasets.report, "report"),
     (f"{BG}PerformanceIndicator", "indicator.html", datasets.indicator, "indicator"),
     (f"{BG}Department", "department.html", organisations.department, "department"),

@@ -62,6 +62,11 @@ FINDINGS = """SELECT ?report ?result ?severity ?message ?focus ?focusLabel ?publ
   OPTIONAL { ?result sh:focusNode ?focus OPTIONAL { ?focus rdfs:label|dct:title ?focusLabel } }
   OPTIONAL { ?result bg:publishedValue ?published ; bg:derivedValue ?derived }
 } ORDER BY ?result"""
+TABLE_OF = """SELECT ?t ?d ?title ?phase ?source ?file WHERE {
+  ?t dct:isPartOf ?d . ?d dct:title ?title .
+  OPTIONAL { ?d bg:phase/skos:prefLabel ?phase FILTER (LANG(?phase) = "zh") }
+  OPTIONAL { ?d bg:sourceDocument ?source OPTIONAL { ?source bg:fileName ?file } }
+} LIMIT 1"""
 REPORT = "SELECT ?report ?d ?title ?conforms WHERE { ?report dct:subject ?d OPTIONAL { ?d dct:title ?title } OPTIONAL { ?report sh:conforms ?conforms } } LIMIT 1"
 
 
@@ -145,6 +150,19 @@ def _tables(store: EmbeddedStore, linker: Linker, bound: Bindings) -> list[Table
             [amounts[row_iri].get(c.measure.iri, "") for c in table.columns],
         ))
     return list(tables.values())
+
+
+def table(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+    """One table of a dataset, as the dataset's page shows it."""
+    found = select(store, TABLE_OF, {"t": iri(resource)})
+    facts = found[0] if found else {}
+    tables = _tables(store, linker, {"d": iri(text(facts, "d"))}) if "d" in facts else []
+    return {
+        "dataset": _optional_ref(linker, facts, "d", "title"),
+        "phase": text(facts, "phase"),
+        "source": _optional_ref(linker, facts, "source", "file"),
+        "table": next((t for t in tables if t.ref.iri == resource), None),
+    }
 
 
 def report(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
