@@ -7,7 +7,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
@@ -19,6 +20,7 @@ from rdflib import URIRef
 
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
+from budgetgraph.pipeline import ingest
 from budgetgraph.records import BudgetDocument
 from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
 
@@ -77,6 +79,20 @@ def load_trig(store: GraphStore, path: Path) -> None:
     store.replace_graphs({name: "".join(lines).encode() for name, lines in graphs.items()})
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def published_store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """What the service publishes in the page tests, in each backend: the bundled documents as ``budgetgraph
+    ingest`` loads them, plus the service fixture (a title with markup, a ``javascript:`` IRI) and one link to
+    that IRI."""
+    with contextlib.ExitStack() as stack:
+        store = new_store(request.param, stack)
+        for path in sorted((ROOT / "data" / "documents").iterdir()):
+            ingest(path, store, BASE)
+        load_trig(store, ROOT / "tests" / "data" / "service-fixture.trig")
+        store.update(f"INSERT DATA {{ GRAPH <{BASE}graph/b> {{ <{BASE}id/b> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(3)> }} }}")
+        yield store
+
+
 @contextlib.contextmanager
 def serving(app: FastAPI) -> Iterator[str]:
     """uvicorn on a free loopback port, in a thread, stopped the way a signal would stop it; yields its root URL."""
@@ -101,3 +117,9 @@ def serving(app: FastAPI) -> Iterator[str]:
 def _free_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as sock:
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[[FastAPI], AbstractContextManager[str]]:
+    """``with serve(app) as root:`` runs ``app`` on a live loopback server for the block."""
+    return serving

@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sub = command("docs", "Write the ontology's HTML documentation, generated from ontology/budgetgraph.ttl.", _docs)
     sub.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    sub = command("serve", "Serve the store: SPARQL endpoint at /sparql, a home page, catalogues (/catalog, /data.json, /void) and dumps (/dumps/).", _serve, store=True, base=True)
+    sub = command("serve", "Serve the store: SPARQL endpoint at /sparql, linked-data pages and RDF at /id/…, a query page at /query, catalogues (/catalog, /data.json, /void) and dumps (/dumps/).", _serve, store=True, base=True)
     sub.add_argument("--host", default="127.0.0.1")
     sub.add_argument("--port", type=int, default=8000)
     sub.add_argument("--query-timeout", type=float, default=Limits.timeout_s, metavar="SECONDS", help=f"longest a SPARQL query may run (default: {Limits.timeout_s:g})")

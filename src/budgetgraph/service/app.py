@@ -1,23 +1,23 @@
-"""The FastAPI application: the SPARQL endpoint, the home page and the ontology's documentation, over one store."""
+"""The FastAPI application over one store: the SPARQL endpoint, the linked data (dereferenceable IRIs, their pages and
+RDF), the query page, the home page and the ontology's documentation."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader
 
 from budgetgraph import __version__
 from budgetgraph.resources import resource
-from budgetgraph.service import admin, catalog, dumps, harvest, snapshot, sparql, void
+from budgetgraph.service import admin, catalog, dumps, harvest, pages, query_page, resources, snapshot, sparql, void
+from budgetgraph.service.links import Linker
 from budgetgraph.service.ontology_docs import render
+from budgetgraph.service.rendering import TEMPLATES
 from budgetgraph.store import GraphStore
 from budgetgraph.validation.shacl import ontology
 
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"), autoescape=True)
 LIST_DATASETS = """
 PREFIX bg: <https://w3id.org/budgetgraph/def#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -33,6 +33,9 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.include_router(sparql.router(store, limits))
+    app.include_router(resources.router(store, base))
+    app.include_router(pages.router(store, base))
+    app.include_router(query_page.router(base))
     app.include_router(catalog.router(store, base))
     app.include_router(dumps.router(store, base))
     app.include_router(harvest.router(store, base))
@@ -44,7 +47,7 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
         page = TEMPLATES.get_template("home.html").render(
-            datasets=_datasets(store),
+            datasets=_datasets(store, Linker(base)),
             quads=len(store),
             graphs=len(store.graph_names()),
             base=base,
@@ -63,11 +66,15 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     return app
 
 
-def _datasets(store: GraphStore) -> list[dict[str, str | bool]]:
-    """Each document's IRI, title and year; only http(s) IRIs are made links (a stored IRI may be ``javascript:``)."""
+def _datasets(store: GraphStore, linker: Linker) -> list[dict[str, str | bool | None]]:
+    """Each document's IRI, title, year and page here; only http(s) IRIs are made links (a stored IRI may be
+    ``javascript:``)."""
     solutions = store.query(LIST_DATASETS)
     try:
         rows = [(s["d"].value, s["title"].value, s["year"].value) for s in solutions]  # type: ignore[union-attr]
     finally:
         del solutions  # released in the thread that made it
-    return [{"iri": iri, "title": title, "year": year, "link": iri.startswith(("http://", "https://"))} for iri, title, year in rows]
+    return [
+        {"iri": iri, "title": title, "year": year, "link": iri.startswith(("http://", "https://")), "page": linker.href(iri) if linker.path(iri) else None}
+        for iri, title, year in rows
+    ]

@@ -39,6 +39,10 @@ class Format:
     def is_named(self, wanted: str) -> bool:
         return wanted.lower() in (self.name, *self.other_names, self.media_type)
 
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.other_media_types)
+
 
 RESULT_FORMATS = (
     Format("json", "application/sparql-results+json", pyoxigraph.QueryResultsFormat.JSON, W3_FORMATS + "SPARQL_Results_JSON", other_media_types=("application/json",)),
@@ -185,35 +189,36 @@ def negotiate(formats: Sequence[Format], wanted: str | None, accept: str) -> For
             if candidate.is_named(wanted):
                 return candidate
         raise NotAcceptable(f"format={wanted} is not available for this query; use one of {', '.join(f.name for f in formats)}")
-    ranges = _media_ranges(accept)
-    chosen = max(formats, key=lambda f: (_quality(f, ranges), -formats.index(f)))
-    if _quality(chosen, ranges) <= 0:
+    ranges = media_ranges(accept)
+    chosen = max(formats, key=lambda f: (quality(f.media_types, ranges), -formats.index(f)))
+    if quality(chosen.media_types, ranges) <= 0:
         raise NotAcceptable(f"cannot answer in any of {accept!r}; available: {', '.join(f.media_type for f in formats)}")
     return chosen
 
 
-def _quality(candidate: Format, ranges: list[tuple[str, float]]) -> float:
-    """The q of the most specific media range that covers the format (RFC 9110, section 12.5.1)."""
-    exact = (candidate.media_type, *candidate.other_media_types)
-    family = candidate.media_type.split("/")[0] + "/*"
+def quality(media_types: Sequence[str], ranges: list[tuple[str, float]]) -> float:
+    """The q of the most specific media range that covers the first of ``media_types`` or its aliases (RFC 9110,
+    section 12.5.1)."""
+    exact = tuple(media_types)
+    family = media_types[0].split("/")[0] + "/*"
     matches = [(2 if r in exact else 1 if r == family else 0, q) for r, q in ranges if r in exact or r in (family, "*/*")]
     return max(matches)[1] if matches else 0.0
 
 
-def _media_ranges(accept: str) -> list[tuple[str, float]]:
+def media_ranges(accept: str) -> list[tuple[str, float]]:
     ranges = []
     for part in accept.split(","):
         media_range, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
+        weight = 1.0
         for param in params:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
                 try:
-                    quality = float(value)
+                    weight = float(value)
                 except ValueError:
-                    quality = 0.0
+                    weight = 0.0
         if media_range:
-            ranges.append((media_range.lower(), quality))
+            ranges.append((media_range.lower(), weight))
     return ranges
 
 

@@ -76,16 +76,17 @@ class RemoteStore(GraphStore):
 
 
 def _bind(sparql: str, substitutions: Mapping[str, Term]) -> str:
-    """The query with its variables bound as a VALUES block at the start of its WHERE group (or of its first
-    group: ``ASK { … }``), where filters and binds see them, as the embedded engine's substitution does."""
+    """The query with its variables bound as a VALUES block at the start of every WHERE group, a subquery's
+    included (or of its first group: ``ASK { … }``), where filters, binds and a subquery's LIMIT see them, as
+    the embedded engine's substitution does."""
     if not substitutions:
         return sparql
     names = " ".join(f"?{name}" for name in substitutions)
     terms = " ".join(str(term) for term in substitutions.values())
-    where = WHERE_GROUP.search(sparql) or FIRST_GROUP.search(sparql)
-    if where is None:
-        raise BudgetgraphError("a query with bound variables needs a WHERE group", place="query")
-    return f"{sparql[: where.end()]} VALUES ({names}) {{ ({terms}) }} {sparql[where.end():]}"
+    values = f" VALUES ({names}) {{ ({terms}) }} "
+    if WHERE_GROUP.search(sparql):
+        return WHERE_GROUP.sub(lambda where: where.group(0) + values, sparql)
+    return FIRST_GROUP.sub(lambda group: group.group(0) + values, sparql, count=1)
 
 
 def _reason(error: Exception) -> str:
