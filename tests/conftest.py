@@ -114,6 +114,13 @@ def serving(app: FastAPI) -> Iterator[str]:
     assert not thread.is_alive()
 
 
+@contextlib.contextmanager
+def live_client(app: FastAPI) -> Iterator[httpx.Client]:
+    """An HTTP client of ``app`` running on a live loopback server: requests go through real sockets."""
+    with serving(app) as root, httpx.Client(base_url=root, follow_redirects=True, timeout=120) as client:
+        yield client
+
+
 def _free_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as sock:
         return int(sock.getsockname()[1])

@@ -26,7 +26,7 @@ from budgetgraph.pipeline import ingest
 from budgetgraph.service import catalog, create_app
 from budgetgraph.service.snapshot import forget
 from budgetgraph.store import EmbeddedStore, GraphStore
-from conftest import BACKENDS, BASE, ROOT, new_store, serving
+from conftest import live_client, BACKENDS, BASE, ROOT, new_store, serving
 
 DOCUMENTS = ROOT / "data" / "documents"
 STANDARDS = ROOT.parent / "shared" / "standards"
@@ -79,8 +79,10 @@ def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
 
 
 @pytest.fixture(scope="module")
-def client(store: GraphStore) -> TestClient:
-    return TestClient(create_app(store, base=BASE))
+def client(store: GraphStore) -> Iterator[httpx.Client]:
+    """The service through real HTTP on loopback."""
+    with live_client(create_app(store, base=BASE)) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
@@ -132,18 +134,18 @@ def test_catalog_describes_the_seed(live_catalog: Graph) -> None:
     ("accept", "format", "rdflib_format"),
     [("application/rdf+xml", None, "xml"), ("application/ld+json", None, "json-ld"), (None, "rdfxml", "xml"), (None, "jsonld", "json-ld")],
 )
-def test_catalog_in_other_formats(client: TestClient, live_catalog: Graph, accept: str | None, format: str | None, rdflib_format: str) -> None:
+def test_catalog_in_other_formats(client: httpx.Client, live_catalog: Graph, accept: str | None, format: str | None, rdflib_format: str) -> None:
     response = client.get("/catalog", params={"format": format} if format else {}, headers={"Accept": accept} if accept else {})
     assert response.status_code == 200
     assert isomorphic(Graph().parse(data=response.text, format=rdflib_format), live_catalog)
 
 
-def test_catalog_refuses_formats_it_cannot_write(client: TestClient) -> None:
+def test_catalog_refuses_formats_it_cannot_write(client: httpx.Client) -> None:
     assert client.get("/catalog", headers={"Accept": "text/csv"}).status_code == 406
     assert client.get("/catalog", params={"format": "csv"}).status_code == 406
 
 
-def test_checksum_and_size_in_catalog_are_those_of_the_served_bytes(client: TestClient, live_catalog: Graph) -> None:
+def test_checksum_and_size_in_catalog_are_those_of_the_served_bytes(client: httpx.Client, live_catalog: Graph) -> None:
     distribution = live_catalog.value(SEED_DATASET, DCAT.distribution)
     checksum = live_catalog.value(distribution, SPDX.checksum)
     assert live_catalog.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
@@ -157,7 +159,7 @@ def test_checksum_and_size_in_catalog_are_those_of_the_served_bytes(client: Test
     assert client.get(SEED_DUMP).content == download.content
 
 
-def test_dataset_dump_holds_the_document_and_its_report_as_sorted_n_quads(client: TestClient) -> None:
+def test_dataset_dump_holds_the_document_and_its_report_as_sorted_n_quads(client: httpx.Client) -> None:
     nquads = gzip.decompress(client.get(SEED_DUMP).content)
     lines = nquads.splitlines()
     own, report = ([line for line in lines if line.endswith(f"<{graph}> .".encode())] for graph in (SEED_GRAPH, f"{SEED_GRAPH}/report"))
@@ -168,7 +170,7 @@ def test_dataset_dump_holds_the_document_and_its_report_as_sorted_n_quads(client
     assert len(list(dataset.graph(URIRef(str(SEED_GRAPH) + "/report")).subjects(RDF.type, SH.ValidationResult))) == 6
 
 
-def test_if_none_match_and_last_modified(client: TestClient) -> None:
+def test_if_none_match_and_last_modified(client: httpx.Client) -> None:
     first = client.get(SEED_DUMP)
     etag = first.headers["etag"]
     assert parsedate_to_datetime(first.headers["last-modified"]).tzinfo is not None
@@ -182,13 +184,13 @@ def test_if_none_match_and_last_modified(client: TestClient) -> None:
     assert client.get("/dumps/budgetgraph.nq.gz", headers={"If-None-Match": whole.headers["etag"]}).status_code == 304
 
 
-def test_unknown_dataset_is_404(client: TestClient) -> None:
+def test_unknown_dataset_is_404(client: httpx.Client) -> None:
     response = client.get("/dumps/dataset/410303/113001/2021/no-such-phase.nq.gz")
     assert response.status_code == 404
     assert "no dataset '410303/113001/2021/no-such-phase'" in response.text and "/dumps/SHA256SUMS" in response.text
 
 
-def test_whole_dump_is_every_quad_as_void_counts_them(client: TestClient, store: GraphStore) -> None:
+def test_whole_dump_is_every_quad_as_void_counts_them(client: httpx.Client, store: GraphStore) -> None:
     whole = client.get("/dumps/budgetgraph.nq.gz")
     assert hashlib.sha256(whole.content).hexdigest() in client.get("/dumps/SHA256SUMS").text.split()
     dataset = Dataset().parse(data=gzip.decompress(whole.content), format="nquads")
@@ -212,7 +214,7 @@ def _data_json_validator() -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(catalog_schema, registry=registry, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
-def test_data_json_is_valid_dcat_us(client: TestClient) -> None:
+def test_data_json_is_valid_dcat_us(client: httpx.Client) -> None:
     response = client.get("/data.json")
     assert response.headers["content-type"] == "application/json"
     data = response.json()
@@ -224,7 +226,7 @@ def test_data_json_is_valid_dcat_us(client: TestClient) -> None:
     assert dataset["distribution"][0]["downloadURL"] == BASE + SEED_DUMP.lstrip("/")
 
 
-def test_data_json_check_can_fail(client: TestClient) -> None:
+def test_data_json_check_can_fail(client: httpx.Client) -> None:
     data = client.get("/data.json").json()
     del data["dataset"][0]["title"]
     with pytest.raises(jsonschema.ValidationError, match="'title' is a required property"):
@@ -246,7 +248,7 @@ def _add_dataset(store: GraphStore, path: str, title: str) -> URIRef:
     return dataset
 
 
-def _page(client: TestClient, number: int) -> tuple[Graph, URIRef]:
+def _page(client: httpx.Client, number: int) -> tuple[Graph, URIRef]:
     response = client.get("/catalog", params={"page": number})
     assert response.status_code == 200
     return Graph().parse(data=response.text, format="turtle"), URIRef(f"{BASE}catalog?page={number}")
@@ -288,7 +290,7 @@ def test_forget_shows_what_was_written_since() -> None:
     assert client.get("/dumps/dataset/410303/900009/2023/revised-budget.nq.gz").status_code == 200
 
 
-def test_dataset_dump_bytes_do_not_depend_on_the_store_or_the_moment(client: TestClient) -> None:
+def test_dataset_dump_bytes_do_not_depend_on_the_store_or_the_moment(client: httpx.Client) -> None:
     """Sorted quads and a gzip header without time stamp: another load of the same document gives the same file."""
     other = EmbeddedStore()
     ingest(DOCUMENTS / "luoyang-xigong-zhengshuju-2021-budget.txt", other, BASE)

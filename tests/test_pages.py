@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from collections.abc import Iterator
 from urllib.parse import urldefrag
 
+import httpx
 import pyoxigraph
 import pytest
 from fastapi import FastAPI
@@ -15,7 +17,8 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from budgetgraph.service import create_app, pages, resources
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import EmbeddedStore, GraphStore
+from conftest import live_client
 
 BASE = "http://127.0.0.1:8000/"
 DATASET_PATH = "dataset/410303/113001/2021/budget"
@@ -27,8 +30,10 @@ BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.
 
 
 @pytest.fixture(scope="module")
-def client(published_store: EmbeddedStore) -> TestClient:
-    return TestClient(create_app(published_store, base=BASE))
+def client(published_store: GraphStore) -> Iterator[httpx.Client]:
+    """The service through real HTTP on loopback."""
+    with live_client(create_app(published_store, base=BASE)) as client:
+        yield client
 
 
 class Links(HTMLParser):
@@ -58,7 +63,7 @@ def _links(html: str) -> Links:
     return parser
 
 
-def _stored(client: TestClient, resource: URIRef) -> Graph:
+def _stored(client: httpx.Client, resource: URIRef) -> Graph:
     """The resource's own triples, asked of the SPARQL endpoint."""
     response = client.get("/sparql", params={"query": f"CONSTRUCT {{ <{resource}> ?p ?o }} WHERE {{ <{resource}> ?p ?o }}", "format": "nt"})
     return Graph().parse(data=response.text, format="nt")
@@ -79,7 +84,7 @@ def _stored(client: TestClient, resource: URIRef) -> Graph:
         ("/code/function/2021/2010350", "text/turtle", "/data/code/function/2021/2010350.ttl"),
     ],
 )
-def test_iris_answer_303_per_accept(client: TestClient, path: str, accept: str, location: str) -> None:
+def test_iris_answer_303_per_accept(client: httpx.Client, path: str, accept: str, location: str) -> None:
     response = client.get(path, headers={"Accept": accept}, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == location
@@ -88,7 +93,7 @@ def test_iris_answer_303_per_accept(client: TestClient, path: str, accept: str, 
 
 @pytest.mark.parametrize("resource", [DATASET, URIRef(f"{DATASET}/table/1/row/3"), URIRef(BASE + "id/district/410303"), CONCEPT])
 @pytest.mark.parametrize(("extension", "media_type", "rdflib_format"), RDF_FORMATS)
-def test_each_rdf_format_parses_and_holds_the_resources_triples(client: TestClient, resource: URIRef, extension: str, media_type: str, rdflib_format: str) -> None:
+def test_each_rdf_format_parses_and_holds_the_resources_triples(client: httpx.Client, resource: URIRef, extension: str, media_type: str, rdflib_format: str) -> None:
     redirect = client.get(str(resource).replace(BASE, "/").replace("https://w3id.org/budgetgraph/", "/"), headers={"Accept": media_type}, follow_redirects=False)
     assert redirect.headers["location"].endswith("." + extension)
     response = client.get(redirect.headers["location"])
@@ -99,7 +104,7 @@ def test_each_rdf_format_parses_and_holds_the_resources_triples(client: TestClie
     assert set(stored) <= set(graph)
 
 
-def test_description_names_linked_resources_and_hash_iris(client: TestClient) -> None:
+def test_description_names_linked_resources_and_hash_iris(client: httpx.Client) -> None:
     row = Graph().parse(data=client.get(f"/data/{DATASET_PATH}/table/1/row/3.ttl").text, format="turtle")
     skos_label = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
     assert (CONCEPT, skos_label, Literal("事业运行", lang="zh")) in row
@@ -109,7 +114,7 @@ def test_description_names_linked_resources_and_hash_iris(client: TestClient) ->
     assert (URIRef(f"{DATASET}/table/1/row/3"), BG.functionalClass, CONCEPT) in concept  # few uses: listed
 
 
-def test_data_without_extension_negotiates(client: TestClient) -> None:
+def test_data_without_extension_negotiates(client: httpx.Client) -> None:
     as_jsonld = client.get(f"/data/{DATASET_PATH}", headers={"Accept": "application/ld+json"})
     assert as_jsonld.headers["content-type"].startswith("application/ld+json")
     assert (DATASET, BG.fiscalYear, None) in Graph().parse(data=as_jsonld.text, format="json-ld")
@@ -129,14 +134,14 @@ def test_data_without_extension_negotiates(client: TestClient) -> None:
         ("/page/has space", "text/html", "text/html"),
     ],
 )
-def test_unknown_resources_are_404_with_a_clear_message(client: TestClient, path: str, accept: str, media_type: str) -> None:
+def test_unknown_resources_are_404_with_a_clear_message(client: httpx.Client, path: str, accept: str, media_type: str) -> None:
     response = client.get(path, headers={"Accept": accept}, follow_redirects=False)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith(media_type)
     assert "no resource" in response.text.lower()
 
 
-def test_document_text_is_escaped_on_pages_and_in_json_ld(client: TestClient) -> None:
+def test_document_text_is_escaped_on_pages_and_in_json_ld(client: httpx.Client) -> None:
     page = client.get("/page/a").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
@@ -145,20 +150,20 @@ def test_document_text_is_escaped_on_pages_and_in_json_ld(client: TestClient) ->
     assert json.loads(json_ld)["name"] == "甲局2021年部门预算<script>alert(1)</script>"
 
 
-def test_a_path_with_markup_is_escaped_on_the_404_page(client: TestClient) -> None:
+def test_a_path_with_markup_is_escaped_on_the_404_page(client: httpx.Client) -> None:
     for path in ("/page/x%3Cscript%3Ealert(1)%3C/script%3E", "/id/x%3Cscript%3Ealert(1)%3C/script%3E"):
         response = client.get(path, headers={"Accept": "text/html"})
         assert response.status_code == 404
         assert "<script>" not in response.text and "&lt;script&gt;" in response.text
 
 
-def test_only_http_iris_become_links(client: TestClient) -> None:
+def test_only_http_iris_become_links(client: httpx.Client) -> None:
     page = client.get("/page/b").text
     assert "javascript:alert(3)" in page
     assert not [target for target in _links(page).targets if not target.startswith(("/", "http://", "https://", "#"))]
 
 
-def test_dataset_page(client: TestClient) -> None:
+def test_dataset_page(client: httpx.Client) -> None:
     page = client.get(f"/page/{DATASET_PATH}").text
     assert "西工区政务服务和大数据局 部门 2021 年度部门预算" in page
     assert page.count('<table class="observations">') == 5  # the tables with amounts
@@ -176,14 +181,14 @@ def test_dataset_page(client: TestClient) -> None:
     assert {d["encodingFormat"] for d in described["distribution"]} == {"text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"}
 
 
-def test_every_internal_link_of_the_dataset_page_answers(client: TestClient) -> None:
+def test_every_internal_link_of_the_dataset_page_answers(client: httpx.Client) -> None:
     targets = {urldefrag(t).url for t in _links(client.get(f"/page/{DATASET_PATH}").text).targets if t.startswith("/")}
     assert len(targets) > 100
     failed = {target: client.get(target).status_code for target in sorted(targets)}
     assert {target: status for target, status in failed.items() if status != 200} == {}
 
 
-def test_every_page_reachable_from_home_answers(client: TestClient) -> None:
+def test_every_page_reachable_from_home_answers(client: httpx.Client) -> None:
     """A crawl of the whole site through its internal links (the data links are followed from the dataset page
     above), and every page found escaped its text: no page holds a stray script."""
     seen: dict[str, int] = {}
@@ -202,21 +207,21 @@ def test_every_page_reachable_from_home_answers(client: TestClient) -> None:
     assert {target: status for target, status in seen.items() if status != 200} == {}
 
 
-def test_table_page(client: TestClient) -> None:
+def test_table_page(client: httpx.Client) -> None:
     page = client.get(f"/page/{DATASET_PATH}/table/3").text
     assert "<h1>3. 2021年一般公共预算支出情况表</h1>" in page and f'<a href="/page/{DATASET_PATH}">' in page
     assert page.count('<table class="observations">') == 1 and ">435.02<" in page
     assert f'href="/page/{DATASET_PATH}/table/3/row/3"' in page and "line 254" in page
 
 
-def test_report_page(client: TestClient) -> None:
+def test_report_page(client: httpx.Client) -> None:
     page = client.get(f"/page/{DATASET_PATH}/report").text
     assert page.count('<td class="Warning">Warning</td>') == 6
     assert 'id="result-1"' in page and "一般性项目 90.38 万元 ≠" in page
     assert f'href="/page/{DATASET_PATH}/table/7/row/6/expenditure"' in page
 
 
-def test_department_and_district_pages(client: TestClient) -> None:
+def test_department_and_district_pages(client: httpx.Client) -> None:
     department = client.get("/page/department/410303/113001").text
     assert "<h1>洛阳市西工区政务服务和大数据管理局</h1>" in department
     assert "<h3>2021</h3>" in department and f'预算 (部门): <a href="/page/{DATASET_PATH}">' in department
@@ -227,7 +232,7 @@ def test_department_and_district_pages(client: TestClient) -> None:
     assert "<h3>2021</h3>" in district
 
 
-def test_code_list_browser(client: TestClient) -> None:
+def test_code_list_browser(client: httpx.Client) -> None:
     schemes = client.get("/codes").text
     assert 'href="/page/code/function/2021">2021年支出功能分类科目</a>' in schemes
     assert 'href="/page/code/economic/2018">' in schemes
@@ -240,14 +245,14 @@ def test_code_list_browser(client: TestClient) -> None:
     assert f'href="/page/{DATASET_PATH}/table/1/row/3"' in concept and f'href="/page/{DATASET_PATH}/table/3/row/3"' in concept
 
 
-def test_indicator_page(client: TestClient) -> None:
+def test_indicator_page(client: httpx.Client) -> None:
     page = client.get(f"/page/{DATASET_PATH}/indicator/1").text
     assert "<th>一级指标</th><td><a href=\"/def#indicator-output\">产出指标</a>" in page
     assert "<th>二级指标</th><td><a href=\"/def#indicator-quantity\">数量指标</a>" in page
     assert "<th>三级指标</th><td>110联动总体人员</td>" in page and "7人" in page
 
 
-def test_etag_and_304(client: TestClient) -> None:
+def test_etag_and_304(client: httpx.Client) -> None:
     for path in (f"/page/{DATASET_PATH}", f"/data/{DATASET_PATH}.ttl", "/codes", "/query"):
         first = client.get(path)
         etag = first.headers["etag"]
@@ -259,7 +264,7 @@ def test_etag_and_304(client: TestClient) -> None:
     assert turtle.headers["etag"] != jsonld.headers["etag"]
 
 
-def test_query_page_bundles_its_editor_and_the_examples(client: TestClient) -> None:
+def test_query_page_bundles_its_editor_and_the_examples(client: httpx.Client) -> None:
     page = client.get("/query").text
     assert "General public budget expenditure by functional class" in page and "Documents with inconsistent figures" in page
     scripts = [t for t in _links(page).targets if t.endswith(".js")]
@@ -273,13 +278,13 @@ def test_query_page_bundles_its_editor_and_the_examples(client: TestClient) -> N
     assert '<option value="general-budget-rollup" selected>' in chosen and "Sums the 项 lines" in chosen
 
 
-def test_home_page_links_the_pages(client: TestClient) -> None:
+def test_home_page_links_the_pages(client: httpx.Client) -> None:
     page = client.get("/").text
     targets = _links(page).targets
     assert {"/codes", "/query", f"/page/{DATASET_PATH}"} <= set(targets)
 
 
-def test_head_answers_like_get(client: TestClient) -> None:
+def test_head_answers_like_get(client: httpx.Client) -> None:
     redirect = client.head(f"/id/{DATASET_PATH}", headers={"Accept": "text/turtle"}, follow_redirects=False)
     assert (redirect.status_code, redirect.headers["location"]) == (303, f"/data/{DATASET_PATH}.ttl")
     for path in (f"/data/{DATASET_PATH}.ttl", f"/page/{DATASET_PATH}"):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -24,7 +25,7 @@ from budgetgraph.service import create_app
 from budgetgraph.service.app import EXAMPLE_QUERY
 from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED, Limits
 from budgetgraph.store import GraphStore
-from conftest import BACKENDS, load_trig, new_store, serving
+from conftest import live_client, BACKENDS, load_trig, new_store, serving
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "service-fixture.trig"
 BASE = "http://127.0.0.1:8000/"
@@ -51,15 +52,17 @@ def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
 
 
 @pytest.fixture(scope="module")
-def client(store: GraphStore) -> TestClient:
-    return TestClient(create_app(store, base=BASE))
+def client(store: GraphStore) -> Iterator[httpx.Client]:
+    """The service through real HTTP on loopback."""
+    with live_client(create_app(store, base=BASE)) as client:
+        yield client
 
 
 def _rows(payload: dict) -> list[tuple[str, Decimal]]:  # type: ignore[type-arg]
     return [(b["label"]["value"], Decimal(b["amount"]["value"])) for b in payload["results"]["bindings"]]
 
 
-def test_get_post_form_and_post_direct_agree(client: TestClient) -> None:
+def test_get_post_form_and_post_direct_agree(client: httpx.Client) -> None:
     by_get = client.get("/sparql", params={"query": AMOUNTS})
     by_form = client.post("/sparql", data={"query": AMOUNTS})
     by_body = client.post("/sparql", content=AMOUNTS.encode(), headers={"Content-Type": "application/sparql-query"})
@@ -69,7 +72,7 @@ def test_get_post_form_and_post_direct_agree(client: TestClient) -> None:
         assert _rows(response.json()) == EXPECTED
 
 
-def test_csv_tsv_and_xml(client: TestClient) -> None:
+def test_csv_tsv_and_xml(client: httpx.Client) -> None:
     as_csv = client.get("/sparql", params={"query": AMOUNTS}, headers={"Accept": "text/csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(as_csv.text)))
@@ -96,14 +99,14 @@ def test_csv_tsv_and_xml(client: TestClient) -> None:
         ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+json"),
     ],
 )
-def test_accept_with_q_values(client: TestClient, accept: str, media_type: str) -> None:
+def test_accept_with_q_values(client: httpx.Client, accept: str, media_type: str) -> None:
     response = client.get("/sparql", params={"query": AMOUNTS}, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media_type
     assert "Accept" in response.headers["vary"]
 
 
-def test_ask(client: TestClient) -> None:
+def test_ask(client: httpx.Client) -> None:
     ask = PREFIXES + "ASK { ?row bg:generalBudget %s }"
     assert client.get("/sparql", params={"query": ask % "394.40"}).json() == {"head": {}, "boolean": True}
     assert client.get("/sparql", params={"query": ask % "1.00"}).json()["boolean"] is False
@@ -111,7 +114,7 @@ def test_ask(client: TestClient) -> None:
     assert ET.fromstring(as_xml.content).findtext(f"{RESULTS}boolean") == "true"
 
 
-def test_construct_in_every_graph_format(client: TestClient) -> None:
+def test_construct_in_every_graph_format(client: httpx.Client) -> None:
     turtle = client.get("/sparql", params={"query": TITLES})
     assert turtle.headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(data=turtle.text, format="turtle")
@@ -127,20 +130,20 @@ def test_construct_in_every_graph_format(client: TestClient) -> None:
     assert client.get("/sparql", params={"query": TITLES, "format": "xml"}).headers["content-type"] == "application/rdf+xml"
 
 
-def test_describe(client: TestClient) -> None:
+def test_describe(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "DESCRIBE <http://127.0.0.1:8000/id/b-row-1>", "format": "nt"})
     graph = Graph().parse(data=response.text, format="nt")
     assert len(graph) == 4 and set(graph.subjects()) == {URIRef("http://127.0.0.1:8000/id/b-row-1")}
 
 
-def test_malformed_query_is_400_with_the_parsers_message(client: TestClient) -> None:
+def test_malformed_query_is_400_with_the_parsers_message(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "SELECT WHERE {"})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/plain")
     assert response.text.startswith("invalid SPARQL query: error at 1:15: expected")
 
 
-def test_updates_are_refused(client: TestClient) -> None:
+def test_updates_are_refused(client: httpx.Client) -> None:
     responses = [
         client.post("/sparql", data={"update": "DROP ALL"}),
         client.post("/sparql", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"}),
@@ -150,7 +153,7 @@ def test_updates_are_refused(client: TestClient) -> None:
     assert client.post("/sparql", data={"query": "DROP ALL"}).status_code == 400  # an update is not a query either
 
 
-def test_not_acceptable_and_unsupported_media_type(client: TestClient) -> None:
+def test_not_acceptable_and_unsupported_media_type(client: httpx.Client) -> None:
     assert client.get("/sparql", params={"query": AMOUNTS}, headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/sparql", params={"query": AMOUNTS}, headers={"Accept": "text/turtle"}).status_code == 406
     assert client.get("/sparql", params={"query": AMOUNTS, "format": "turtle"}).status_code == 406
@@ -197,7 +200,7 @@ SERVICE_QUERIES = [
 
 
 @pytest.mark.parametrize("template", SERVICE_QUERIES)
-def test_federated_queries_are_refused_before_any_connection(client: TestClient, listener: tuple[str, list[object]], template: str) -> None:
+def test_federated_queries_are_refused_before_any_connection(client: httpx.Client, listener: tuple[str, list[object]], template: str) -> None:
     url, calls = listener
     response = client.get("/sparql", params={"query": template.format(url=url)})
     assert (response.status_code, response.text) == (400, SERVICE_REFUSED)
@@ -230,18 +233,18 @@ def test_answers_beyond_the_limits_are_refused_clearly(store: GraphStore) -> Non
     assert late.status_code == 503 and "ran longer than this endpoint's limit of 0 s" in late.text
 
 
-def test_service_inside_names_is_fine(client: TestClient) -> None:
+def test_service_inside_names_is_fine(client: httpx.Client) -> None:
     query = PREFIXES + "SELECT ?service WHERE { ?row bg:goodsAndServices ?service }"
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == 200
     assert [b["service"]["value"] for b in response.json()["results"]["bindings"]] == ["12.6"]
 
 
-def test_service_description(client: TestClient) -> None:
+def test_service_description(client: httpx.Client) -> None:
     response = client.get("/sparql")
     assert response.headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(data=response.text, format="turtle")
-    endpoint = URIRef("http://testserver/sparql")
+    endpoint = URIRef(str(client.base_url.join("/sparql")))
     assert list(graph.objects(endpoint, SD.endpoint)) == [endpoint]
     assert (endpoint, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in set(graph.objects(endpoint, SD.resultFormat))
@@ -250,7 +253,7 @@ def test_service_description(client: TestClient) -> None:
     assert client.get("/sparql", headers={"Accept": "application/sparql-results+json"}).status_code == 406
 
 
-def test_cors(client: TestClient) -> None:
+def test_cors(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
     assert response.headers["access-control-allow-origin"] == "*"
     preflight = client.options(
@@ -259,7 +262,7 @@ def test_cors(client: TestClient) -> None:
     assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
 
 
-def test_home_page(client: TestClient) -> None:
+def test_home_page(client: httpx.Client) -> None:
     response = client.get("/")
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
@@ -273,7 +276,7 @@ def test_home_page(client: TestClient) -> None:
     assert '<textarea name="query"' in page and '<select name="format">' in page and '<option value="csv">' in page
 
 
-def test_the_example_query_runs(client: TestClient) -> None:
+def test_the_example_query_runs(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": EXAMPLE_QUERY, "format": ""})
     assert response.status_code == 200 and response.json()["head"]["vars"][:3] == ["department", "year", "code"]
 
