@@ -51,6 +51,8 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(本年支出小计/)?政府性基金(预算)?$", "governmentFund"),
         (r"^(本年支出小计/)?国有资本经营预算$", "stateCapital"),
         (r"^(金额|预算数|决算数|\d{4}年三公经费预算数|机关运行经费支出)$", "amount"),
+        (r"^(本年|\d{4}年)(预算数|决算数)(/(小计|合计))?$", "amount"),
+        (r"^(其中:)?(一般)?公共预算(财政拨款|安排数)$", "generalBudget"),
         (r"^上级补助收入$", "superiorSubsidy"),
         (r"^附属单位上缴收入$", "subordinateRemittance"),
         (r"^上缴上级支出$", "remittanceToSuperior"),
