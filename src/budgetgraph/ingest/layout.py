@@ -120,7 +120,7 @@ def table_kind(title: str) -> TableKind | None:
 def measure_for(path: str) -> str | None:
     """The measure of a header path, trying it whole and then without its outer group headers
     ("支出预算/基本支出" → 基本支出; "三公经费预算数/公务用车购置及运行费/小计" → 公务用车购置及运行费/小计)."""
-    parts = key(path).split("/")
+    parts = [re.sub(r"\((万元|千元|元)\)$", "", part) for part in key(path).split("/")]  # 预算数(万元)
     for start in range(len(parts)):
         suffix = "/".join(parts[start:])
         if found := next((measure for pattern, measure in MEASURES if pattern.fullmatch(suffix)), None):

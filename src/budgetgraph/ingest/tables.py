@@ -17,6 +17,7 @@ from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind
 
 YEAR_TOTAL = re.compile(r"^本年(收入|支出)合计$")
 SENTENCE = re.compile(r"[。；，]")
+HEADER_UNIT = re.compile(r"\((万元|千元|元)\)$")
 NOTE = re.compile(r"^(注|说明)\s*[:：]")
 ENUMERATED = re.compile(r"^(\d+、|[(（]\d+[)）]|其中[:：])")
 CLASS_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
@@ -49,6 +50,12 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
                 break
             if _is_title(following) and table_kind(following.text) is not None:
                 break  # the title printed again (a page heading, then the table's own): the nearer one starts it
+        else:
+            # no unit line: the unit stated in a column header right under the title ("预算数(万元)")
+            header = next((ln for ln in lines[index + 1 : index + 3] if len(ln.filled) > 1), None)
+            units = {m.group(1) for c in (header.filled if header else []) if (m := HEADER_UNIT.search(key(c)))}
+            if len(units) == 1:
+                starts.append((index, kind, units.pop(), index + 1))
     blocks = []
     for position, (index, kind, unit, body_start) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
