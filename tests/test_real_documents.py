@@ -41,6 +41,7 @@ def test_every_table_row_and_amount(name: str) -> None:
         assert len(table.rows) == len(expected["rows"]), table.title
         for want, row in zip(expected["rows"], table.rows, strict=True):
             assert key(row.label) == key(want["label"])
+            assert (row.side or "") == want.get("side", "")
             assert (row.function_code or row.economic_code or "") == want.get("code", "")
             got = {key(c.column): c.amount for c in row.cells if c.amount is not None}
             assert got == {key(k): Decimal(v) for k, v in want["values"].items()}, row.label

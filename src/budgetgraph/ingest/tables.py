@@ -76,8 +76,8 @@ def _until_prose(lines: list[Line]) -> list[Line]:
 
 
 def _is_numbering(line: Line) -> bool:
-    """The column-number row under some headers: "** ** 1 2 3 …"."""
-    return all(re.fullmatch(r"\*+|\d{1,2}", cell) for cell in line.filled)
+    """The column-number row under some headers: "** ** 1 2 3 …", "栏次 1 栏次 2"."""
+    return all(re.fullmatch(r"\*+|\d{1,2}|栏\s*次", cell) for cell in line.filled)
 
 
 def _is_header(line: Line) -> bool:
@@ -102,6 +102,21 @@ def split_header(lines: list[Line]) -> tuple[list[Line], list[Line], tuple[str, 
             return (*_unmerge_code_header(header, body), notes)
         header.append(line)
     return header, [], notes
+
+
+LINE_NUMBER_HEADERS = {"行次", "栏次"}
+
+
+def _without_line_numbers(header: list[Line], body: list[Line], notes: tuple[str, ...]) -> tuple[list[Line], list[Line], tuple[str, ...]]:
+    """The 决算 templates number their rows in 行次 columns ("一、一般公共预算财政拨款收入 | 1 | 440.55"): those
+    columns are no figures of the table, so they are dropped from the header and every row."""
+    paths = column_paths(header)
+    drop = {i for i, path in enumerate(paths) if key(path.split("/")[-1]) in LINE_NUMBER_HEADERS}
+    if not drop:
+        return header, body, notes
+    def kept(line: Line) -> Line:
+        return replace(line, cells=tuple(c for i, c in enumerate(line.cells) if i not in drop))
+    return [kept(line) for line in header], [kept(line) for line in body], notes
 
 
 def _unmerge_code_header(header: list[Line], body: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -141,7 +156,7 @@ def _starts_deeper_span(grid: list[list[str]], depth: int, column: int) -> bool:
 
 def parse_grid(block: TableBlock, number: int, file: str) -> Table:
     """A table whose rows line up with its header: coded expenditure tables, 三公, 机关运行经费."""
-    header, body, notes = split_header(block.lines)
+    header, body, notes = _without_line_numbers(*split_header(block.lines))
     paths = column_paths(header)
     paths, body = _stack_blocks(paths, body)
     roles = [_column_role(path) for path in paths]
@@ -212,7 +227,7 @@ def _table(block: TableBlock, number: int, paths: list[str], rows: list[Row], no
 def parse_two_sided(block: TableBlock, number: int, file: str) -> Table:
     """收入 | 支出 side by side. Text extraction drops empty cells unevenly, so the 支出 side starts at the first
     label at or after the header's second 项目 column, not at that column exactly."""
-    header, body, notes = split_header(block.lines)
+    header, body, notes = _without_line_numbers(*split_header(block.lines))
     paths = column_paths(header)
     items = [i for i, p in enumerate(paths) if p.endswith("项目")]
     if len(items) < 2:
