@@ -59,3 +59,13 @@ def test_every_amount_keeps_its_place(name: str) -> None:
         for row in table.rows:
             for cell in row.cells:
                 assert cell.location.file == name and cell.location.line == row.line and cell.location.column == cell.column
+
+
+@pytest.mark.parametrize("name", sorted(KEYS))
+def test_each_loads_into_the_graph(name: str) -> None:
+    """Mapped and checked: no structural violation, so each document would load."""
+    from budgetgraph.mapping import map_document
+    from budgetgraph.validation import validate
+
+    report = validate(map_document(read_document(REAL / name), "http://127.0.0.1:8000/"))
+    assert report.conforms, [f.message for f in report.findings]
