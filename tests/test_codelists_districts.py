@@ -28,3 +28,20 @@ def test_the_gazetteer_holds_every_county_level_division() -> None:
 def test_districts_are_found_by_name_and_city(text: str, code: str | None) -> None:
     found = find_district(text)
     assert (found.code if found else None) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("2015年桂林市司法局部门“三公”经费情况统计表", "450300"),
+        ("南通市国资委2016年财政拨款“三公”经费预算", "320600"),
+        ("南通市海门区财政局", None),  # a district the gazetteer lacks is not taken for its city
+        ("XX局2024年度部门决算", None),
+    ],
+)
+def test_a_city_department_is_placed_in_its_city(text: str, code: str | None) -> None:
+    from budgetgraph.codelists import find_city
+
+    found = find_city(text)
+    assert (found.code if found else None) == code
+    assert found is None or found.name == ""

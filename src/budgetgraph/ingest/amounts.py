@@ -11,6 +11,8 @@ from budgetgraph.normalise import squeeze
 _AMOUNT = re.compile(r"[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 _PARENTHESISED = re.compile(r"\((.+)\)")
 BLANKS = {"", "-", "—", "–", "--", "/"}
+# Words printed in an amount cell where nothing is due ("单位不需填列", "不适用", "无"): blank, not an error.
+NOT_APPLICABLE = re.compile(r"^(无|不适用|(本?单位)?不需?填列?)$")
 
 
 def is_amount(text: str) -> bool:

@@ -14,7 +14,7 @@ HIDDEN = ("script", "style", "head")  # text a browser does not show in the page
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.rows: list[tuple[str, ...]] = []
+        self.rows: list[tuple[tuple[str, ...], bool]] = []  # cells, and whether it is text outside any table
         self.text: list[str] = []
         self.table: list[list[str]] | None = None
         self.spans: dict[tuple[int, int], str] = {}  # grid cells a rowspan above has taken
@@ -44,7 +44,7 @@ class _Reader(HTMLParser):
             self._place(" ".join("".join(self.cell).split()))
             self.cell = None
         elif tag == "table" and self.table is not None:
-            self.rows.extend(tuple(row) for row in self.table)
+            self.rows.extend((tuple(row), False) for row in self.table)
             self.table = None
         elif tag in BLOCKS and self.table is None:
             self._flush_text()
@@ -71,7 +71,7 @@ class _Reader(HTMLParser):
     def _flush_text(self) -> None:
         text = " ".join("".join(self.text).split())
         if text:
-            self.rows.append((text,))
+            self.rows.append(((text,), True))
         self.text = []
 
     def close(self) -> None:
@@ -87,4 +87,5 @@ def read_html(text: str) -> list[Line]:
     reader = _Reader()
     reader.feed(text)
     reader.close()
-    return [Line(number, cells) for number, cells in enumerate(reader.rows, start=1) if any(cells)]
+    # text outside tables is running text: it ends a table above it (a note under it excepted)
+    return [Line(number, cells, prose=prose) for number, (cells, prose) in enumerate(reader.rows, start=1) if any(cells)]

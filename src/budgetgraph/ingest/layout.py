@@ -51,6 +51,8 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(本年支出小计/)?政府性基金(预算)?$", "governmentFund"),
         (r"^(本年支出小计/)?国有资本经营预算$", "stateCapital"),
         (r"^(金额|预算数|决算数|\d{4}年三公经费预算数|机关运行经费支出)$", "amount"),
+        (r"^(本年|\d{4}年)(预算数|决算数)(/(小计|合计))?$", "amount"),
+        (r"^(其中:)?(一般)?公共预算(财政拨款|安排数)$", "generalBudget"),
         (r"^上级补助收入$", "superiorSubsidy"),
         (r"^附属单位上缴收入$", "subordinateRemittance"),
         (r"^上缴上级支出$", "remittanceToSuperior"),
@@ -118,7 +120,7 @@ def table_kind(title: str) -> TableKind | None:
 def measure_for(path: str) -> str | None:
     """The measure of a header path, trying it whole and then without its outer group headers
     ("支出预算/基本支出" → 基本支出; "三公经费预算数/公务用车购置及运行费/小计" → 公务用车购置及运行费/小计)."""
-    parts = key(path).split("/")
+    parts = [re.sub(r"\((万元|千元|元)\)$", "", part) for part in key(path).split("/")]  # 预算数(万元)
     for start in range(len(parts)):
         suffix = "/".join(parts[start:])
         if found := next((measure for pattern, measure in MEASURES if pattern.fullmatch(suffix)), None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from budgetgraph.codelists import District, find_district
+from budgetgraph.codelists import District, find_city, find_district
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.normalise import squeeze
 from budgetgraph.ingest.text import Line
@@ -77,6 +77,9 @@ def department(title: str, named: str | None, plan: PerformancePlan | None, unit
     if named:
         return named, next((u.code for u in units if u.name == named), None)
     head = re.sub(r"(\d{4})?年度?$", "", squeeze(title.split("部门")[0]))
+    # the name before the year ("南通市国资委2016年财政拨款…"), or after it ("2015年桂林市司法局部门…")
+    before, *after = re.split(r"\d{4}年度?", head, maxsplit=1)
+    head = before or (re.split(r"财政拨款|“?三公|一般公共预算|[区市县]本级", after[0])[0] if after else head)
     matching = [u for u in units if head and head in u.name]
     if matching:
         return matching[0].name, matching[0].code
@@ -86,6 +89,9 @@ def department(title: str, named: str | None, plan: PerformancePlan | None, unit
 def district(texts: list[str], file: str) -> District:
     for text in texts:
         if found := find_district(text):
+            return found
+    for text in texts:  # a city's own department (桂林市司法局) names no county-level division
+        if found := find_city(text):
             return found
     raise BudgetgraphError(
         "cannot tell which district published the document: its title and department name no county-level division of"

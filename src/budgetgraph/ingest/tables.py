@@ -8,7 +8,7 @@ from itertools import zip_longest
 
 from budgetgraph.codelists import class_code_for_name
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
-from budgetgraph.ingest.amounts import parse_amount
+from budgetgraph.ingest.amounts import NOT_APPLICABLE, parse_amount
 from budgetgraph.normalise import key, squeeze
 from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind
 from budgetgraph.ingest.columns import align_columns
@@ -16,6 +16,8 @@ from budgetgraph.ingest.text import Line
 from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind
 
 YEAR_TOTAL = re.compile(r"^本年(收入|支出)合计$")
+SENTENCE = re.compile(r"[。；，]")
+HEADER_UNIT = re.compile(r"\((万元|千元|元)\)$")
 NOTE = re.compile(r"^(注|说明)\s*[:：]")
 ENUMERATED = re.compile(r"^(\d+、|[(（]\d+[)）]|其中[:：])")
 CLASS_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
@@ -40,12 +42,20 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
     the end of a line such as 编制部门：… 单位：元)."""
     starts: list[tuple[int, TableKind, str, int]] = []
     for index, line in enumerate(lines):
-        if len(line.filled) != 1 or (kind := table_kind(line.text)) is None:
+        if not _is_title(line) or (kind := table_kind(line.text)) is None:
             continue
         for offset, following in enumerate(lines[index + 1 : index + 5], start=index + 1):
             if len(following.filled) == 1 and (unit := UNIT_LINE.search(squeeze(following.text))):
                 starts.append((index, kind, unit.group(1), offset + 1))
                 break
+            if _is_title(following) and table_kind(following.text) is not None:
+                break  # the title printed again (a page heading, then the table's own): the nearer one starts it
+        else:
+            # no unit line: the unit stated in a column header right under the title ("预算数(万元)")
+            header = next((ln for ln in lines[index + 1 : index + 3] if len(ln.filled) > 1), None)
+            units = {m.group(1) for c in (header.filled if header else []) if (m := HEADER_UNIT.search(key(c)))}
+            if len(units) == 1:
+                starts.append((index, kind, units.pop(), index + 1))
     blocks = []
     for position, (index, kind, unit, body_start) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
@@ -53,19 +63,29 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
     return blocks
 
 
+def _is_title(line: Line) -> bool:
+    """A title stands alone on its line and is not a sentence ("…分项见下表。" only mentions a table)."""
+    return len(line.filled) == 1 and not SENTENCE.search(line.text) and len(squeeze(line.text)) <= 60
+
+
 def _until_prose(lines: list[Line]) -> list[Line]:
     """A table ends where running text begins (a PDF's next section), notes under it excepted."""
-    end = next((i for i, ln in enumerate(lines) if ln.prose and not NOTE.match(ln.text)), len(lines))
+    start = next((i for i, ln in enumerate(lines) if not ln.prose), len(lines))  # captions before it ("预算12表") stay
+    end = next((i for i, ln in enumerate(lines) if i > start and ln.prose and not NOTE.match(ln.text)), len(lines))
     return lines[:end]
 
 
 def _is_numbering(line: Line) -> bool:
-    """The column-number row under some headers: "** ** 1 2 3 …"."""
-    return all(re.fullmatch(r"\*+|\d{1,2}", cell) for cell in line.filled)
+    """The column-number row under some headers: "** ** 1 2 3 …", "栏次 1 栏次 2"."""
+    return all(re.fullmatch(r"\*+|\d{1,2}|栏\s*次", cell) for cell in line.filled)
 
 
 def _is_header(line: Line) -> bool:
-    return not any(parse_amount(c) is not None or ENUMERATED.match(c) or CLASS_ORDINAL.match(c) for c in line.filled)
+    """No amounts, and no enumerated row label first ("其中:一般公共预算安排数" further right heads a column)."""
+    first = line.filled[:1]
+    return not any(parse_amount(c) is not None for c in line.filled) and not any(
+        ENUMERATED.match(c) or CLASS_ORDINAL.match(c) for c in first
+    )
 
 
 def split_header(lines: list[Line]) -> tuple[list[Line], list[Line], tuple[str, ...]]:
@@ -82,6 +102,21 @@ def split_header(lines: list[Line]) -> tuple[list[Line], list[Line], tuple[str, 
             return (*_unmerge_code_header(header, body), notes)
         header.append(line)
     return header, [], notes
+
+
+LINE_NUMBER_HEADERS = {"行次", "栏次"}
+
+
+def _without_line_numbers(header: list[Line], body: list[Line], notes: tuple[str, ...]) -> tuple[list[Line], list[Line], tuple[str, ...]]:
+    """The 决算 templates number their rows in 行次 columns ("一、一般公共预算财政拨款收入 | 1 | 440.55"): those
+    columns are no figures of the table, so they are dropped from the header and every row."""
+    paths = column_paths(header)
+    drop = {i for i, path in enumerate(paths) if key(path.split("/")[-1]) in LINE_NUMBER_HEADERS}
+    if not drop:
+        return header, body, notes
+    def kept(line: Line) -> Line:
+        return replace(line, cells=tuple(c for i, c in enumerate(line.cells) if i not in drop))
+    return [kept(line) for line in header], [kept(line) for line in body], notes
 
 
 def _unmerge_code_header(header: list[Line], body: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -121,7 +156,7 @@ def _starts_deeper_span(grid: list[list[str]], depth: int, column: int) -> bool:
 
 def parse_grid(block: TableBlock, number: int, file: str) -> Table:
     """A table whose rows line up with its header: coded expenditure tables, 三公, 机关运行经费."""
-    header, body, notes = split_header(block.lines)
+    header, body, notes = _without_line_numbers(*split_header(block.lines))
     paths = column_paths(header)
     paths, body = _stack_blocks(paths, body)
     roles = [_column_role(path) for path in paths]
@@ -192,7 +227,7 @@ def _table(block: TableBlock, number: int, paths: list[str], rows: list[Row], no
 def parse_two_sided(block: TableBlock, number: int, file: str) -> Table:
     """收入 | 支出 side by side. Text extraction drops empty cells unevenly, so the 支出 side starts at the first
     label at or after the header's second 项目 column, not at that column exactly."""
-    header, body, notes = split_header(block.lines)
+    header, body, notes = _without_line_numbers(*split_header(block.lines))
     paths = column_paths(header)
     items = [i for i, p in enumerate(paths) if p.endswith("项目")]
     if len(items) < 2:
@@ -265,6 +300,6 @@ def _row_role(label: str, code: str, unit_code: str | None) -> RowRole:
 
 def _cell(block: TableBlock, table: int, row: int, line: Line, column: str, measure: str, text: str, file: str) -> Cell:
     amount = parse_amount(text)
-    if amount is None and squeeze(text) and squeeze(text) not in {"-", "—", "/"}:
+    if amount is None and squeeze(text) and squeeze(text) not in {"-", "—", "/"} and not NOT_APPLICABLE.match(key(text)):
         raise BudgetgraphError(f"{text!r} in column {column!r} of {block.title.text} is not an amount", file=file, place=line.place)
     return Cell(column, measure, amount, text, Location(file, line.number, table, row, column, line.page))
