@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import io
 import socket
+import subprocess
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -25,7 +27,7 @@ from budgetgraph.service import create_app
 from budgetgraph.service.app import EXAMPLE_QUERY
 from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED, Limits
 from budgetgraph.store import GraphStore
-from conftest import live_client, BACKENDS, load_trig, new_store, serving
+from conftest import ROOT, live_client, BACKENDS, load_trig, new_store, serving
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "service-fixture.trig"
 BASE = "http://127.0.0.1:8000/"
@@ -297,3 +299,19 @@ def test_live_server_answers_sparqlwrapper_and_rdflib(live_server: str) -> None:
     graph = Graph(store=SPARQLStore(live_server))
     rows = graph.query(PREFIXES + "SELECT ?title WHERE { ?d a bg:BudgetDataset ; dct:title ?title }")
     assert {str(row[0]) for row in rows} == TITLE_SET  # type: ignore[index]
+
+
+def test_live_server_answers_curl(live_server: str) -> None:
+    """The README's curl command: the query from a file, CSV back."""
+    query = ROOT / "queries" / "general-budget-by-class.rq"
+    answer = subprocess.run(
+        ["curl", "--silent", "--show-error", "--fail", "-G", live_server, "--data-urlencode", f"query@{query}", "-H", "Accept: text/csv"],
+        check=True, capture_output=True, text=True,
+    )
+    header, *rows = answer.stdout.splitlines()
+    assert header.split(",")[:3] == ["department", "year", "code"]
+    posted = subprocess.run(
+        ["curl", "--silent", "--fail", live_server, "--data-binary", AMOUNTS, "-H", "Content-Type: application/sparql-query", "-H", "Accept: application/sparql-results+json"],
+        check=True, capture_output=True, text=True,
+    )
+    assert _rows(json.loads(posted.stdout)) == EXPECTED
