@@ -26,7 +26,7 @@ import pyoxigraph
 
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.resources import resource
-from budgetgraph.store.base import Term
+from budgetgraph.store.base import GraphStore, Term
 
 BG = "https://w3id.org/budgetgraph/def#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -94,6 +94,11 @@ CONVERTERS: dict[str, Callable[[str], Term]] = {
     "code": _code,
     "phase": _concept(PHASES),
     "level": _concept(LEVELS),
+}
+
+# How a literal of an XSD datatype reads as a Python value (xsd:decimal as Decimal, apart).
+NATIVE: dict[str, Callable[[str], object]] = {
+    "integer": int, "int": int, "long": int, "gYear": int, "double": float, "float": float, "boolean": lambda text: text in ("true", "1"),
 }
 
 
@@ -173,6 +178,29 @@ def folder() -> Path:
 def queries() -> dict[str, LibraryQuery]:
     """Every library query by name (its file name without ``.rq``)."""
     return {path.stem: parse(path.stem, path.read_text(encoding="utf-8")) for path in sorted(folder().glob("*.rq"))}
+
+
+def run(store: GraphStore, query: LibraryQuery, values: Mapping[str, object] | None = None) -> list[dict[str, object]]:
+    """The query's solutions on ``store``, its parameters bound to ``values``, as dicts of Python values."""
+    solutions = store.query(query.sparql, query.bindings(values))
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+        raise BudgetgraphError(f"library query {query.name} is not a SELECT query", file=query.name)
+    names = [variable.value for variable in solutions.variables]
+    return [{name: python_value(solution[name]) for name in names} for solution in solutions]
+
+
+def python_value(term: object) -> object:
+    """Decimal for xsd:decimal, int for integers and years, float, bool; the text of anything else (IRIs too)."""
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.Literal):
+        kind = term.datatype.value.removeprefix(XSD)
+        if kind == "decimal":
+            return Decimal(term.value)
+        if kind in NATIVE:
+            return NATIVE[kind](term.value)
+    return getattr(term, "value", str(term))
+
 
 
 def get(name: str) -> LibraryQuery:
