@@ -143,10 +143,14 @@ class LibraryQuery:
 
 
 def parse(name: str, text: str) -> LibraryQuery:
+    """A query file: its header (the comment lines it starts with) read, its body the SPARQL. The header is left
+    out of the body: SPARQLWrapper would take a word in it (added → ADD) for the form of the query."""
+    lines = text.splitlines(keepends=True)
+    length = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     fields: dict[str, str] = {"title": "", "description": ""}
     parameters = []
     last = ""
-    for line in text.splitlines():
+    for line in (line.rstrip("\n") for line in lines[:length]):
         if (continued := CONTINUATION.fullmatch(line)) and last == "description":
             fields["description"] += " " + continued["value"].strip()
         elif header := HEADER.fullmatch(line):
@@ -155,9 +159,7 @@ def parse(name: str, text: str) -> LibraryQuery:
                 parameters.append(_parameter(name, header["value"]))
             else:
                 fields[last] = header["value"].strip()
-        elif not line.startswith("#"):
-            break
-    return LibraryQuery(name, fields["title"], fields["description"], tuple(parameters), text)
+    return LibraryQuery(name, fields["title"], fields["description"], tuple(parameters), "".join(lines[length:]))
 
 
 def _parameter(query: str, line: str) -> Parameter:
