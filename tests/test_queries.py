@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from conftest import BACKENDS, BASE, ROOT, SEED, new_store, serving
 
 from benchmarks.generate import Budget, budget, class_totals, sums, write_documents
 from budgetgraph import library
@@ -27,7 +28,6 @@ from budgetgraph.compare import Selection, code_changes, compare
 from budgetgraph.pipeline import ingest
 from budgetgraph.service import create_app
 from budgetgraph.store import EmbeddedStore, GraphStore
-from conftest import BACKENDS, BASE, ROOT, SEED, new_store, serving
 
 GENERATOR_SEED = 2021
 GENERATED = 8  # 110101 in 2019–2024, 110102 in 2019 and 2020
@@ -216,6 +216,8 @@ def test_every_library_query_has_a_title_and_answers(store: GraphStore, name: st
     query = library.get(name)
     assert query.title and query.description
     assert run(store, name)
+    examples = {"district": "410303", "year": 2021, "phase": "budget", "code": "2080505", "level": "xiang"}
+    run(store, name, **{p.name: examples[p.name] for p in query.parameters})  # every parameter is a projected variable
 
 
 # ---- parameters --------------------------------------------------------------------------------------------
@@ -288,8 +290,8 @@ def test_a_code_that_changed_between_years_is_named() -> None:
     ]
 
 
-def budgetgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "budgetgraph.cli", *args], capture_output=True, text=True, check=True)
+def budgetgraph(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "budgetgraph.cli", *args], capture_output=True, text=True, check=check)
 
 
 def test_compare_command_writes_csv_and_svg(store_path: Path, tmp_path: Path) -> None:
@@ -312,8 +314,7 @@ def test_query_command_runs_a_library_query_with_parameters(store_path: Path) ->
     assert {r["district"]: Decimal(r["amount"]) for r in rows}["410303"] == Decimal("14.23")
     listing = budgetgraph("queries").stdout
     assert "line-across-districts: One 款 or 项 compared across districts" in listing and "--param code=<code> (default 2080505)" in listing
-    refused = subprocess.run([sys.executable, "-m", "budgetgraph.cli", "query", "line-across-districts", "--param", "year=next", "--store", str(store_path)],
-                             capture_output=True, text=True)
+    refused = budgetgraph("query", "line-across-districts", "--param", "year=next", "--store", str(store_path), check=False)
     assert refused.returncode == 1 and "parameter year (year): 'next' is not a four-digit year" in refused.stderr
 
 

@@ -8,9 +8,10 @@ A query file starts with comment lines::
     # param: year year — the fiscal year; unset, every year
     # param: phase phase budget — 预算 (budget), 调整预算 (revised-budget) or 决算 (final-accounts)
 
-A parameter line is ``name type [default] — description``. A parameter is a variable of the query, bound to a
-pyoxigraph term through the store's ``substitutions`` (a VALUES block on a remote server), never pasted into the
-text; one without a default that is not given stays unbound and matches everything.
+A parameter line is ``name type [default] — description``, the types those of ``CONVERTERS``. A parameter is a
+variable the query projects (pyoxigraph binds no other), bound to a pyoxigraph term through the store's
+``substitutions`` (a VALUES block on a remote server), never pasted into the text; one without a default that is
+not given stays unbound and matches everything.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from pathlib import Path
 
 import pyoxigraph
 
@@ -172,14 +172,10 @@ def _parameter(query: str, line: str) -> Parameter:
     return parameter
 
 
-def folder() -> Path:
-    return resource("queries")
-
-
 @cache
 def queries() -> dict[str, LibraryQuery]:
     """Every library query by name (its file name without ``.rq``)."""
-    return {path.stem: parse(path.stem, path.read_text(encoding="utf-8")) for path in sorted(folder().glob("*.rq"))}
+    return {path.stem: parse(path.stem, path.read_text(encoding="utf-8")) for path in sorted(resource("queries").glob("*.rq"))}
 
 
 def run(store: GraphStore, query: LibraryQuery, values: Mapping[str, object] | None = None) -> list[dict[str, object]]:
@@ -202,7 +198,6 @@ def python_value(term: object) -> object:
         if kind in NATIVE:
             return NATIVE[kind](term.value)
     return getattr(term, "value", str(term))
-
 
 
 def get(name: str) -> LibraryQuery:
