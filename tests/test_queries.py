@@ -220,6 +220,19 @@ def test_every_library_query_has_a_title_and_answers(store: GraphStore, name: st
     run(store, name, **{p.name: examples[p.name] for p in query.parameters})  # every parameter is a projected variable
 
 
+def test_a_sparql_server_answers_every_query_as_the_embedded_store_does(folder: Path) -> None:
+    """On a remote store the parameters are a VALUES block at the start of the WHERE group (store/remote.py)."""
+    examples = {"district": "410303", "year": 2021, "phase": "budget", "code": "2080505", "level": "xiang"}
+    with contextlib.ExitStack() as stack:
+        remote, embedded = new_store("oxigraph-server", stack), EmbeddedStore()
+        for store in (remote, embedded):
+            for document in (SEED, folder / "seed-final-accounts.txt", folder / "seed-2022-in-yuan.txt"):
+                ingest(document, store, BASE)
+        for query in library.queries().values():
+            values = {p.name: examples[p.name] for p in query.parameters}
+            assert sorted(map(repr, library.run(remote, query, values))) == sorted(map(repr, library.run(embedded, query, values))), query.name
+
+
 # ---- parameters --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "value", "message"), [
