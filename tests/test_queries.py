@@ -110,7 +110,7 @@ def test_totals_by_district_and_year(store: GraphStore) -> None:
         assert rows[b.department.district.code, b.year] == (1, total, total)
     assert run(store, "totals-by-district-year", phase="final-accounts") == [
         {"district": "410303", "districtName": "洛阳市西工区", "year": 2021, "phase": library.BG + "phase-final-accounts",
-         "departments": 1, "expenditure": Decimal("435.02"), "income": Decimal("435.02")},
+         "departments": 1, "expenditure": Decimal("435.02"), "income": Decimal("435.02"), "departmentsWithIncome": 1},
     ]
 
 
