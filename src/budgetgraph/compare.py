@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape
 
 from budgetgraph import library
@@ -68,9 +69,9 @@ def _bars(rows: Iterable[dict[str, object]], by: str) -> list[Bar]:
     totals: dict[tuple[str, str, int, str, str], Decimal] = defaultdict(Decimal)
     for row in rows:
         group = str(row["department"] if by == "department" else row["districtName"])
-        key = (group, str(row["district"]), int(row["year"]), str(row["code"]), str(row["name"]))  # type: ignore[call-overload]
-        totals[key] += row["amount"]  # type: ignore[assignment,operator]
-    return [Bar(*key, amount) for key, amount in sorted(totals.items(), key=lambda item: (item[0][3], item[0][2], item[0][1], item[0][0]))]
+        totals[group, str(row["district"]), cast(int, row["year"]), str(row["code"]), str(row["name"])] += cast(Decimal, row["amount"])
+    bars = [Bar(*key, amount) for key, amount in totals.items()]
+    return sorted(bars, key=lambda bar: (bar.code, bar.year, bar.district, bar.group))
 
 
 def code_changes(rows: Iterable[dict[str, object]]) -> list[str]:
@@ -79,7 +80,7 @@ def code_changes(rows: Iterable[dict[str, object]]) -> list[str]:
     different concepts in different years, or a concept printed under different codes, is named."""
     years_of: dict[tuple[str, str], set[int]] = defaultdict(set)
     for row in rows:
-        years_of[(str(row["code"]), str(row["edition"]))].add(int(row["year"]))  # type: ignore[call-overload]
+        years_of[str(row["code"]), str(row["edition"])].add(cast(int, row["year"]))
     notes = []
     for code in sorted({code for code, _ in years_of}):
         meanings = {edition: years for (c, edition), years in years_of.items() if c == code}
