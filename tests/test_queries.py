@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import re
 import subprocess
 import sys
@@ -24,7 +25,15 @@ from conftest import BACKENDS, BASE, ROOT, SEED, new_store, serving
 from benchmarks.generate import Budget, budget, class_totals, sums, write_documents
 from budgetgraph import library
 from budgetgraph.client import Client
-from budgetgraph.compare import Selection, code_changes, compare
+from budgetgraph.compare import (
+    PLOT_WIDTH,
+    Bar,
+    Comparison,
+    Selection,
+    code_changes,
+    compare,
+    svg_chart,
+)
 from budgetgraph.pipeline import ingest
 from budgetgraph.service import create_app
 from budgetgraph.store import EmbeddedStore, GraphStore
@@ -33,6 +42,8 @@ GENERATOR_SEED = 2021
 GENERATED = 8  # 110101 in 2019–2024, 110102 in 2019 and 2020
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 EXPENDITURE_TABLE = "2021年部门支出总体情况表"
+PUTUO = ROOT.parent / "shared" / "corpus" / "putuo-govoffice-2025-budget-dept.pdf"
+PUTUO_KEY = ROOT.parent / "shared" / "corpus" / "expected" / "putuo-govoffice-2025-budget-dept.json"
 
 
 def generated(index: int) -> Budget:
@@ -288,6 +299,37 @@ def test_compare_districts_adds_their_departments_in_one_unit(store: GraphStore)
     assert {bar.group for bar in comparison.bars} == {"洛阳市西工区"}
     # 20103: the 元 seed's 394.40 and 测试局's 60.00 + 21.00.
     assert amounts["20103"] == Decimal("475.40")
+
+
+def test_compare_picks_departments_by_part_of_their_name(store: GraphStore) -> None:
+    comparison = compare(store, Selection(departments=("测试局",), level="类"))
+    # tests/data/inconsistent-budget.txt: 201 03 01 60.00 and 201 03 02 21.00; 208 05 05 20.00.
+    assert [(bar.group, bar.year, bar.code, bar.amount) for bar in comparison.bars] == [
+        ("洛阳市西工区测试局", 2022, "201", Decimal("81.00")), ("洛阳市西工区测试局", 2022, "208", Decimal("20.00")),
+    ]
+
+
+def test_the_chart_escapes_its_text() -> None:
+    bars = [Bar("<部门> & \"合成\"", "110101", 2021, "201", "一般公共服务支出", Decimal("1.5")), Bar("b", "110101", 2021, "208", "x", Decimal(3))]
+    svg = ET.fromstring(svg_chart(Comparison(bars), "a < b"))
+    texts = [text.text for text in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts[0] == "a < b" and '<部门> & "合成" 2021 201 一般公共服务支出' in texts
+    widths = [int(rect.get("width", "")) for rect in svg.iter("{http://www.w3.org/2000/svg}rect")]
+    assert widths == [PLOT_WIDTH // 2, PLOT_WIDTH]
+
+
+@pytest.mark.skipif(not PUTUO.exists(), reason="the corpus of real documents (../shared/corpus) is not here")
+def test_a_real_document_in_yuan_compares_with_one_in_wan_yuan() -> None:
+    """上海市普陀区人民政府办公室's 2025 budget prints 元; its answer key (../shared/corpus/expected) gives the cells."""
+    key = json.loads(PUTUO_KEY.read_text(encoding="utf-8"))
+    printed = {row["code"]: Decimal(row["values"]["合计"]) for table in key["tables"] if table["title"] == "部门支出预算总表" for row in table["rows"] if row.get("code")}
+    store = EmbeddedStore()
+    for document in (SEED, PUTUO):
+        ingest(document, store, BASE)
+    rows = {r["district"]: r["amount"] for r in run(store, "line-across-districts", code="2080505")}
+    assert rows == {"310107": printed["2080505"] / 10000, "410303": Decimal("14.23")}  # 1763159.52 元 = 176.315952 万元
+    classes = {r["code"]: r["amount"] for r in run(store, "expenditure-by-level", district="310107")}
+    assert classes == {code: amount / 10000 for code, amount in printed.items() if len(code) == 3}
 
 
 def test_a_code_that_changed_between_years_is_named() -> None:
