@@ -138,6 +138,13 @@ def test_describe(client: httpx.Client) -> None:
     assert len(graph) == 4 and set(graph.subjects()) == {URIRef("http://127.0.0.1:8000/id/b-row-1")}
 
 
+def test_comments_never_change_what_a_query_is(client: httpx.Client) -> None:
+    """SPARQLWrapper, which the remote backend uses, took "added" in a comment for the update ADD."""
+    query = "# rows added by hand, see <http://example.org/#notes>\n" + AMOUNTS.replace("ORDER BY", "# 'drop' me\nORDER BY")
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200 and _rows(response.json()) == EXPECTED
+
+
 def test_malformed_query_is_400_with_the_parsers_message(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "SELECT WHERE {"})
     assert response.status_code == 400

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import URIRef
 
-from budgetgraph import config
+from budgetgraph import compare, config, library
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.pipeline import check, ingest_many
 from budgetgraph.service.sparql import Limits
@@ -59,9 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("export", "Write a document's RDF to standard output.", _export, base=True)
     sub.add_argument("path", type=Path, metavar="PATH")
     sub.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="turtle")
-    sub = command("query", "Run a SPARQL query (text, or a .rq file) over the store.", _query, store=True)
+    sub = command("query", "Run a SPARQL query over the store: a library query by name ('budgetgraph queries' lists them), a .rq file, or text.", _query, store=True)
     sub.add_argument("query", metavar="QUERY")
+    sub.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter of the query (repeatable)")
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    command("queries", "List the library's queries with their parameters.", _queries)
+    sub = command("compare", "Compare expenditure by functional class (类/款/项) or COFOG division across districts, departments and years, in 万元.", _compare, store=True)
+    sub.add_argument("--district", action="append", default=[], metavar="CODE", help="GB/T 2260 code (repeatable; default: every district)")
+    sub.add_argument("--department", action="append", default=[], metavar="NAME", help="part of a department's name (repeatable; default: every department)")
+    sub.add_argument("--year", action="append", default=[], metavar="YEAR", help="a year or a range 2019-2023 (repeatable; default: every year)")
+    sub.add_argument("--phase", default="budget", choices=["budget", "revised-budget", "final-accounts"])
+    sub.add_argument("--level", default="lei", choices=["lei", "kuan", "xiang", "类", "款", "项", compare.COFOG])
+    sub.add_argument("--by", default="department", choices=compare.GROUPINGS, help="one bar per department, or per district (its departments added up)")
+    sub.add_argument("--csv", type=Path, metavar="FILE", help="also write the comparison as CSV")
+    sub.add_argument("--chart", type=Path, metavar="FILE.svg", help="also write an SVG bar chart")
     sub = command("docs", "Write the ontology's HTML documentation, generated from ontology/budgetgraph.ttl.", _docs)
     sub.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub = command("serve", "Serve the store: SPARQL endpoint at /sparql, linked-data pages and RDF at /id/…, a query page at /query, catalogues (/catalog, /data.json, /void) and dumps (/dumps/).", _serve, store=True, base=True)
@@ -156,8 +167,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    text = Path(args.query).read_text(encoding="utf-8") if args.query.endswith(".rq") else args.query
-    result = _open_store(args, read_only=True).query(text)
+    if args.query in library.queries():
+        query = library.get(args.query)
+    elif args.query.endswith(".rq"):
+        query = library.parse(args.query, Path(args.query).read_text(encoding="utf-8"))
+    else:
+        query = library.parse("query", args.query)
+    values = dict(_assignment(text) for text in args.param)
+    result = _open_store(args, read_only=True).query(query.sparql, query.bindings(values))
     if isinstance(result, pyoxigraph.QueryBoolean):
         print("true" if bool(result) else "false")
     elif not isinstance(result, pyoxigraph.QuerySolutions):
@@ -169,9 +186,43 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _assignment(text: str) -> tuple[str, str]:
+    name, found, value = text.partition("=")
+    if not found:
+        raise library.ParameterError(f"--param {text!r}: expected NAME=VALUE")
+    return name.strip(), value
+
+
+def _queries(args: argparse.Namespace) -> int:
+    for name, query in library.queries().items():
+        print(f"{name}: {query.title}")
+        for p in query.parameters:
+            print(f"    --param {p.name}=<{p.type}>{f' (default {p.default})' if p.default else ''}  {p.description}")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    selection = compare.Selection(
+        districts=tuple(args.district), departments=tuple(args.department), years=compare.parse_years(args.year),
+        phase=args.phase, level=args.level, by=args.by,
+    )
+    comparison = compare.compare(_open_store(args, read_only=True), selection)
+    _print_rows(list(compare.COLUMNS), compare.table_rows(comparison))
+    for note in comparison.notes:
+        print(f"note: {note}")
+    if args.csv:
+        compare.write_csv(comparison, args.csv)
+    if args.chart:
+        args.chart.write_text(compare.svg_chart(comparison, compare.chart_title(selection)), encoding="utf-8")
+    return 0
+
+
 def _print_table(solutions: pyoxigraph.QuerySolutions) -> None:
     names = [v.value for v in solutions.variables]
-    rows = [[_plain(solution[name]) for name in names] for solution in solutions]
+    _print_rows(names, [[_plain(solution[name]) for name in names] for solution in solutions])
+
+
+def _print_rows(names: list[str], rows: list[list[str]]) -> None:
     widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
     def line(cells: list[str]) -> str:
         return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
