@@ -140,7 +140,7 @@ def test_describe(client: httpx.Client) -> None:
 
 def test_comments_never_change_what_a_query_is(client: httpx.Client) -> None:
     """SPARQLWrapper, which the remote backend uses, took "added" in a comment for the update ADD."""
-    query = "# rows added by hand, see <http://example.org/#notes>\n" + AMOUNTS.replace("ORDER BY", "# 'drop' me\nORDER BY")
+    query = "# title: amounts\n# description: the rows added by hand, see <http://example.org/#notes>\n" + AMOUNTS
     response = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200 and _rows(response.json()) == EXPECTED
 
