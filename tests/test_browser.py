@@ -1,6 +1,7 @@
 """The pages in a real browser: Debian's Chromium, driven by Playwright, against the service on a live loopback
 server. From a department to its dataset, from a row to its classification code, then the query page: pick an
-example, run it, see the results table. Screenshots go to tests/artifacts/.
+example, run it, see the results table; the comparison page: choose, compare, see the table and the chart.
+Screenshots go to tests/artifacts/.
 
 Chromium is a system program here (CI installs it with apt, see .ci/run); Playwright never downloads a browser."""
 
@@ -71,3 +72,23 @@ def test_pick_and_run_an_example_query(tab: Page) -> None:
     expect(tab.locator("#status")).to_have_text(f"{solutions} results")
     expect(table).to_contain_text("一般公共服务支出")
     tab.screenshot(path=ARTIFACTS / "query.png", full_page=True)
+
+
+def test_choose_and_compare(tab: Page) -> None:
+    tab.goto("/")
+    tab.click('a[href="/compare"]')
+    expect(tab).to_have_url(re.compile("/compare$"))
+    tab.check('input[name="district"][value="410303"]')
+    tab.check('input[name="year"][value="2021"]')
+    tab.select_option("#level", label="款")
+    tab.click("#compare")
+    expect(tab).to_have_url(re.compile(r"/compare\?district=410303&year=2021&"))
+    rows = tab.locator("#comparison tbody tr")
+    expect(rows).to_have_count(4)  # the seed's 款: 20103, 20805, 21011 and 22102, its two units' lines added up
+    expect(rows.first).to_contain_text("20103")
+    expect(rows.first.locator("td.amount")).to_have_text("394.4")  # 46.64 + 40.70 + 307.06
+    bars = tab.locator("#chart svg rect")
+    expect(bars).to_have_count(4)
+    assert all((bars.nth(i).bounding_box() or {"width": 0})["width"] > 0 for i in range(4))
+    expect(tab.locator("#csv")).to_have_attribute("href", re.compile(r"^/compare\.csv\?district=410303&year=2021&"))
+    tab.screenshot(path=ARTIFACTS / "compare.png", full_page=True)

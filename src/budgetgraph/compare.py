@@ -7,6 +7,8 @@ read published rows and convert every amount to 万元; this module picks, group
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from budgetgraph import library
 from budgetgraph.store import GraphStore
 
 COFOG = "cofog"
+LEVELS = {"lei": "类", "kuan": "款", "xiang": "项", COFOG: "COFOG"}
+PHASES = ("budget", "revised-budget", "final-accounts")
 GROUPINGS = ("department", "district")
 COLUMNS = ("group", "district", "year", "code", "name", "amount_wan_yuan")
 
@@ -101,11 +105,16 @@ def table_rows(comparison: Comparison) -> list[list[str]]:
     return [[bar.group, bar.district, str(bar.year), bar.code, bar.name, str(bar.amount)] for bar in comparison.bars]
 
 
+def csv_text(comparison: Comparison) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(table_rows(comparison))
+    return out.getvalue()
+
+
 def write_csv(comparison: Comparison, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        writer.writerows(table_rows(comparison))
+    path.write_text(csv_text(comparison), encoding="utf-8", newline="")
 
 
 # The chart's geometry, in SVG user units.
@@ -141,17 +150,18 @@ def svg_chart(comparison: Comparison, title: str) -> str:
 
 
 def chart_title(selection: Selection) -> str:
-    level = {"lei": "类", "kuan": "款", "xiang": "项", COFOG: "COFOG"}.get(selection.level, selection.level)
+    level = LEVELS.get(selection.level, selection.level)
     years = ", ".join(map(str, selection.years)) or "all years"
     return f"Expenditure by {level}, {selection.phase}, {years} (万元)"
 
 
 def parse_years(values: Sequence[str]) -> tuple[int, ...]:
-    """Years as given on the command line: 2021, or a range 2019-2023."""
+    """Years as given on the command line or the page: 2021, or a range 2019-2023 (four digits each, so a range
+    stays short)."""
     years: list[int] = []
     for value in values:
+        if not re.fullmatch(r"[0-9]{4}(-[0-9]{4})?", value):
+            raise library.ParameterError(f"year: {value!r} is not a year (2021) or a range (2019-2023)")
         first, _, last = value.partition("-")
-        if not (first.isdigit() and (not last or last.isdigit())):
-            raise library.ParameterError(f"--year: {value!r} is not a year (2021) or a range (2019-2023)")
         years += range(int(first), int(last or first) + 1)
     return tuple(years)

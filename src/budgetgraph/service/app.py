@@ -1,5 +1,5 @@
 """The FastAPI application over one store: the SPARQL endpoint, the linked data (dereferenceable IRIs, their pages and
-RDF), the query page, the home page and the ontology's documentation."""
+RDF), the query page, the comparison page, the home page and the ontology's documentation."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from budgetgraph import __version__
 from budgetgraph.resources import resource
-from budgetgraph.service import admin, catalog, dumps, harvest, pages, query_page, resources, snapshot, sparql, void
+from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, pages, query_page, resources, snapshot, sparql, void
 from budgetgraph.service.links import Linker
 from budgetgraph.service.ontology_docs import render
 from budgetgraph.service.rendering import TEMPLATES
@@ -36,6 +36,7 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     app.include_router(resources.router(store, base))
     app.include_router(pages.router(store, base))
     app.include_router(query_page.router(base))
+    app.include_router(compare_page.router(store))
     app.include_router(catalog.router(store, base))
     app.include_router(dumps.router(store, base))
     app.include_router(harvest.router(store, base))
