@@ -124,6 +124,13 @@ def test_table_csv_and_chart_hold_the_comparison(generated: tuple[GraphStore, ht
     assert [bar.findtext(f"{SVG}title") for bar in bars] == [f"{row[0]} {row[2]} {row[3]} {row[4]}: {row[5]} 万元" for row in expected]
 
 
+def test_choices_that_match_nothing_say_so(generated: tuple[GraphStore, httpx.Client]) -> None:
+    client = generated[1]
+    html = client.get("/compare", params={"department": "没有这个部门"}).text
+    assert "No figures for these choices." in html and "<svg" not in html and table(html).rows == []
+    assert client.get(table(html).csv).text.splitlines() == [",".join(COLUMNS)]
+
+
 def test_a_department_named_with_markup_stays_text(generated: tuple[GraphStore, httpx.Client]) -> None:
     html = generated[1].get("/compare", params={"department": MARKUP, "level": "lei"}).text
     assert "<script" not in html
