@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, BASE, ROOT, SEED, new_store, serving
+from conftest import BACKENDS, BASE, ROOT, SEED, live_client, new_store, serving
 
 from benchmarks.generate import Budget, budget, class_totals, sums, write_documents
 from budgetgraph import library
@@ -401,3 +401,22 @@ def test_client_dataframe_needs_pandas(oxigraph_with_seed: GraphStore) -> None:
     else:
         frame = client.dataframe("totals-by-district-year")
         assert frame["expenditure"].tolist() == [Decimal("435.02")]
+
+
+def test_the_library_over_http(store: GraphStore) -> None:
+    """GET /queries lists the library; GET /queries/NAME?… answers like /sparql, its values bound, never pasted."""
+    with live_client(create_app(store, base=BASE)) as client:
+        listed = {q["name"]: q for q in client.get("/queries").json()}
+        assert set(listed) == set(library.queries())
+        assert {p["name"] for p in listed["line-across-districts"]["parameters"]} >= {"code", "year"}
+        answer = client.get("/queries/line-across-districts", params={"code": "2080505", "year": "2021"}, headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200
+        amounts = {b["district"]["value"]: Decimal(b["amount"]["value"]) for b in answer.json()["results"]["bindings"]}
+        assert amounts == {r["district"]: r["amount"] for r in run(store, "line-across-districts", code="2080505", year=2021)}
+        assert amounts["410303"] == Decimal("14.23")  # 9.40 + 4.83, the seed's two units
+        as_csv = client.get("/queries/line-across-districts", params={"code": "2080505", "year": "2021", "format": "csv"})
+        assert as_csv.headers["content-type"].startswith("text/csv") and len(as_csv.text.splitlines()) == len(amounts) + 1
+        refused = client.get("/queries/line-across-districts", params={"year": '2021" } } DROP ALL #'})
+        assert refused.status_code == 400 and "parameter year" in refused.text
+        assert client.get("/queries/line-across-districts", params={"colour": "red"}).status_code == 400
+        assert client.get("/queries/no-such-query").status_code == 404

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from budgetgraph import __version__
 from budgetgraph.resources import resource
-from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, pages, query_page, resources, snapshot, sparql, void
+from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, library_api, pages, query_page, resources, snapshot, sparql, void
 from budgetgraph.service.links import Linker
 from budgetgraph.service.ontology_docs import render
 from budgetgraph.service.rendering import TEMPLATES
@@ -33,6 +33,7 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.include_router(sparql.router(store, limits))
+    app.include_router(library_api.router(store, limits))
     app.include_router(resources.router(store, base))
     app.include_router(pages.router(store, base))
     app.include_router(query_page.router(base))

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.store import GraphStore
+from budgetgraph.store.base import Term
 
 W3_FORMATS = "http://www.w3.org/ns/formats/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -153,8 +154,15 @@ async def _answer(store: GraphStore, limits: Limits, request: Request, params: M
         return _text(400, "default-graph-uri and named-graph-uri are not supported: the default graph is the union of all graphs")
     if not limits.service_calls and MAY_CALL_SERVICE.search(query):
         return _text(400, SERVICE_REFUSED)
+    return await evaluated(store, limits, request, query, params.get("format"))
+
+
+async def evaluated(
+    store: GraphStore, limits: Limits, request: Request, query: str, wanted: str | None, substitutions: Mapping[str, Term] | None = None
+) -> Response:
+    """The answer to a query already checked, in the format asked for, or the error that stopped it."""
     try:
-        chosen, body = await run_in_threadpool(_evaluate, store, limits, query, params.get("format"), accept_header(request))
+        chosen, body = await run_in_threadpool(_evaluate, store, limits, query, wanted, accept_header(request), substitutions)
     except BudgetgraphError as error:
         return _text(400, error.message)
     except LimitExceeded as error:
@@ -166,9 +174,11 @@ async def _answer(store: GraphStore, limits: Limits, request: Request, params: M
     return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
 
 
-def _evaluate(store: GraphStore, limits: Limits, query: str, wanted: str | None, accept: str) -> tuple[Format, bytes]:
+def _evaluate(
+    store: GraphStore, limits: Limits, query: str, wanted: str | None, accept: str, substitutions: Mapping[str, Term] | None
+) -> tuple[Format, bytes]:
     """Query, serialise and release the result in one thread: pyoxigraph's results must not cross threads."""
-    result = store.query(query)
+    result = store.query(query, substitutions)
     answer = _BoundedAnswer(limits)
     try:
         if isinstance(result, (pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean)):
