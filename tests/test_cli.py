@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -80,3 +81,12 @@ def test_export_formats_parse() -> None:
 def test_query_on_a_missing_store_says_so(tmp_path: Path) -> None:
     result = budgetgraph("query", "ASK {}", "--store", str(tmp_path / "none"), check=False)
     assert result.returncode == 1 and "run 'budgetgraph ingest' first" in result.stderr
+
+
+def test_the_readme_main_command_loads_every_bundled_document(tmp_path: Path) -> None:
+    folders = re.search(r"budgetgraph ingest ((?:data/\w+ ?)+)&&", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert folders, "the README's first command ingests the bundled folders"
+    bundled = [str(ROOT / folder) for folder in folders.group(1).split()]
+    count = sum(1 for folder in bundled for path in Path(folder).iterdir() if path.is_file())
+    ingested = budgetgraph("ingest", *bundled, "--store", str(tmp_path / "store"))
+    assert f"{count} of {count} documents loaded" in ingested.stdout and count == 21

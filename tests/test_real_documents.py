@@ -1,4 +1,5 @@
-"""Real published documents from other provinces, levels and years (tests/data/real, SOURCE.md there): every
+"""Real published documents from other provinces, levels and years (bundled in data/real; their sources and
+answer keys in tests/data/real, SOURCE.md and expected.json): every
 table, row label, code and amount against answer keys written by hand from the published pages."""
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from budgetgraph.ingest import read_document
 from budgetgraph.normalise import key
 from budgetgraph.records import Phase, RowRole
 
-REAL = Path(__file__).parent / "data" / "real"
-KEYS = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+KEYS = json.loads((Path(__file__).parent / "data" / "real" / "expected.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", sorted(KEYS))
