@@ -7,8 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -124,9 +123,3 @@ def live_client(app: FastAPI) -> Iterator[httpx.Client]:
 def _free_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as sock:
         return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def serve() -> Callable[[FastAPI], AbstractContextManager[str]]:
-    """``with serve(app) as root:`` runs ``app`` on a live loopback server for the block."""
-    return serving

@@ -8,16 +8,15 @@ Chromium is a system program here (CI installs it with apt, see .ci/run); Playwr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page, expect, sync_playwright
 
 from budgetgraph.service import create_app
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
+from conftest import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -27,11 +26,11 @@ CODE_PAGE = "/page/code/function/2021/2010350"
 
 
 @pytest.fixture(scope="module")
-def tab(published_store: EmbeddedStore, serve: Callable[[FastAPI], AbstractContextManager[str]]) -> Iterator[Page]:
+def tab(published_store: GraphStore) -> Iterator[Page]:
     if not CHROMIUM.exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium), as .ci/run does")
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve(create_app(published_store, base=BASE)) as root, sync_playwright() as playwright:
+    with serving(create_app(published_store, base=BASE)) as root, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         context = browser.new_context(base_url=root, viewport={"width": 1280, "height": 900})
         yield context.new_page()  # one tab for the module: the tests run in order, each from its own URL

@@ -144,7 +144,7 @@ class LibraryQuery:
 
 def parse(name: str, text: str) -> LibraryQuery:
     """A query file: its header (the comment lines it starts with) read, its body the SPARQL. The header is left
-    out of the body: SPARQLWrapper would take a word in it (added → ADD) for the form of the query."""
+    out of the body."""
     lines = text.splitlines(keepends=True)
     length = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     fields: dict[str, str] = {"title": "", "description": ""}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph
 
 from budgetgraph.service.reads import construct, iri
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 
 INCOMING_LIMIT = 50
 LABELS = "FILTER (?{0} IN (rdfs:label, skos:prefLabel, dct:title))"
@@ -29,7 +29,7 @@ INCOMING = f"""CONSTRUCT {{ ?s ?p ?r . ?s ?labelling ?label }} WHERE {{
   OPTIONAL {{ ?s ?labelling ?label {LABELS.format("labelling")} }}
 }}"""
 
-def describe(store: EmbeddedStore, resource: str) -> list[pyoxigraph.Triple]:
+def describe(store: GraphStore, resource: str) -> list[pyoxigraph.Triple]:
     """The description of ``resource``; empty when the graph does not name it."""
     bound = {"r": iri(resource)}
     outgoing = construct(store, OUTGOING, bound)

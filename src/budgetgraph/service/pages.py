@@ -20,13 +20,13 @@ from budgetgraph.service.resources import EXTENSIONS, is_named
 from budgetgraph.service.sparql import GRAPH_FORMATS
 from budgetgraph.service.views import codes, datasets, organisations
 from budgetgraph.service.views.properties import properties
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SH = "http://www.w3.org/ns/shacl#"
 TYPES = "SELECT ?r ?type WHERE { ?r a ?type }"
 MEDIA_TYPES = {EXTENSIONS[f.name]: f.media_type for f in GRAPH_FORMATS}
-View = Callable[[EmbeddedStore, Linker, str], dict[str, object]]
+View = Callable[[GraphStore, Linker, str], dict[str, object]]
 # The first type a resource has in this order picks its page: (type, template, view, name of the view in the template).
 VIEWS: tuple[tuple[str, str, View, str], ...] = (
     (f"{BG}BudgetDataset", "dataset.html", datasets.dataset, "dataset"),
@@ -40,7 +40,7 @@ VIEWS: tuple[tuple[str, str, View, str], ...] = (
 )
 
 
-def router(store: EmbeddedStore, base: str) -> APIRouter:
+def router(store: GraphStore, base: str) -> APIRouter:
     routes = APIRouter()
     linker = Linker(base)
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pyoxigraph
 
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 
 Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
 Bindings = Mapping[str, pyoxigraph.NamedNode | pyoxigraph.Literal]
@@ -25,7 +25,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
 
-def select(store: EmbeddedStore, query: str, bindings: Bindings | None = None) -> list[Solution]:
+def select(store: GraphStore, query: str, bindings: Bindings | None = None) -> list[Solution]:
     """The solutions of a SELECT query as dicts of the bound variables."""
     solutions = store.query(PREFIXES + query, substitutions=bindings)
     try:
@@ -35,7 +35,7 @@ def select(store: EmbeddedStore, query: str, bindings: Bindings | None = None) -
         del solutions
 
 
-def construct(store: EmbeddedStore, query: str, bindings: Bindings | None = None) -> list[pyoxigraph.Triple]:
+def construct(store: GraphStore, query: str, bindings: Bindings | None = None) -> list[pyoxigraph.Triple]:
     triples = store.query(PREFIXES + query, substitutions=bindings)
     try:
         return list(triples)  # type: ignore[arg-type]

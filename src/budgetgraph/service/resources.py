@@ -34,7 +34,7 @@ from budgetgraph.service.sparql import (
     negotiate,
     quality,
 )
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 
 EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt", "rdfxml": "rdf"}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -51,7 +51,7 @@ SERIALISATION_PREFIXES = {
 }
 
 
-def router(store: EmbeddedStore, base: str) -> APIRouter:
+def router(store: GraphStore, base: str) -> APIRouter:
     routes = APIRouter()
     linker = Linker(base)
 
@@ -79,12 +79,12 @@ def router(store: EmbeddedStore, base: str) -> APIRouter:
     return routes
 
 
-def is_named(store: EmbeddedStore, resource: str) -> bool:
+def is_named(store: GraphStore, resource: str) -> bool:
     """Whether the graph holds any triple about or pointing to ``resource``."""
     return _is_iri(resource) and bool(store.query(NAMED, substitutions={"r": iri(resource)}))
 
 
-def _see_other(store: EmbeddedStore, linker: Linker, path: str, request: Request) -> Response:
+def _see_other(store: GraphStore, linker: Linker, path: str, request: Request) -> Response:
     resource = linker.iri(path)
     accept = accept_header(request)
     ranges = media_ranges(accept)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from budgetgraph.service.links import Linker, Ref
 from budgetgraph.service.reads import iri, select, text
 from budgetgraph.service.views.properties import compact
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 
 OBSERVATIONS_SHOWN = 200
 SCHEMES = """SELECT ?scheme (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?concept) AS ?concepts) WHERE {
@@ -45,14 +45,14 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def schemes(store: EmbeddedStore, linker: Linker) -> list[dict[str, object]]:
+def schemes(store: GraphStore, linker: Linker) -> list[dict[str, object]]:
     return [
         {"ref": linker.ref(text(s, "scheme"), text(s, "name") or compact(text(s, "scheme"))), "concepts": text(s, "concepts")}
         for s in select(store, SCHEMES)
     ]
 
 
-def scheme(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+def scheme(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
     rows = select(store, SCHEME, {"scheme": iri(resource)})
     nodes = {text(r, "concept"): Node(linker.ref(text(r, "concept"), text(r, "label") or None), text(r, "notation")) for r in rows}
     roots: list[Node] = []
@@ -63,7 +63,7 @@ def scheme(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, obj
     return {"name": text(named[0], "name") if named else resource, "roots": roots, "size": len(nodes)}
 
 
-def concept(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+def concept(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
     bound = {"concept": iri(resource)}
     found = select(store, CONCEPT, bound)
     facts = found[0] if found else {}

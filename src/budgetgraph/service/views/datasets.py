@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from budgetgraph.service.links import Linker, Ref
 from budgetgraph.service.reads import Bindings, Solution, iri, select, text
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 
 ZH = 'FILTER (LANG(?{0}) = "zh")'
 DATASET = f"""SELECT * WHERE {{
@@ -98,7 +98,7 @@ class TableView:
     rows: list[TableRow] = field(default_factory=list)
 
 
-def dataset(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+def dataset(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
     bound = {"d": iri(resource)}
     found = select(store, DATASET, bound)
     facts = found[0] if found else {}
@@ -126,7 +126,7 @@ def dataset(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, ob
     }
 
 
-def _tables(store: EmbeddedStore, linker: Linker, bound: Bindings) -> list[TableView]:
+def _tables(store: GraphStore, linker: Linker, bound: Bindings) -> list[TableView]:
     tables = {
         text(t, "t"): TableView(linker.ref(text(t, "t"), text(t, "title")), text(t, "number"), text(t, "unit"), _place(t) or text(t, "place"), text(t, "error"))
         for t in select(store, TABLES, bound)
@@ -152,7 +152,7 @@ def _tables(store: EmbeddedStore, linker: Linker, bound: Bindings) -> list[Table
     return list(tables.values())
 
 
-def table(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+def table(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
     """One table of a dataset, as the dataset's page shows it."""
     found = select(store, TABLE_OF, {"t": iri(resource)})
     facts = found[0] if found else {}
@@ -165,7 +165,7 @@ def table(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, obje
     }
 
 
-def report(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+def report(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
     bound = {"report": iri(resource)}
     found = select(store, REPORT, bound)
     facts = found[0] if found else {}
@@ -183,7 +183,7 @@ def report(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, obj
     return {"dataset": _optional_ref(linker, facts, "d", "title"), "conforms": text(facts, "conforms"), "findings": findings}
 
 
-def indicator(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+def indicator(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
     found = select(store, INDICATOR, {"indicator": iri(resource)})
     facts = found[0] if found else {}
     return {

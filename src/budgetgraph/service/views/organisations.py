@@ -6,7 +6,7 @@ from itertools import groupby
 
 from budgetgraph.service.links import Linker
 from budgetgraph.service.reads import Bindings, iri, select, text
-from budgetgraph.store import EmbeddedStore
+from budgetgraph.store import GraphStore
 
 DATASETS_OF = """SELECT ?department ?district ?d ?title ?year ?phase ?scope WHERE {{
   ?d a bg:BudgetDataset ; {link} ; dct:title ?title ; bg:fiscalYear ?year .
@@ -25,7 +25,7 @@ DEPARTMENTS = """SELECT ?district ?department ?name ?code WHERE {
 } ORDER BY ?code ?name"""
 
 
-def department(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+def department(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
     bound = {"department": iri(resource)}
     found = select(store, DEPARTMENT, bound)
     facts = found[0] if found else {}
@@ -38,7 +38,7 @@ def department(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str,
     }
 
 
-def district(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, object]:
+def district(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
     bound = {"district": iri(resource)}
     found = select(store, DISTRICT, bound)
     facts = found[0] if found else {}
@@ -50,7 +50,7 @@ def district(store: EmbeddedStore, linker: Linker, resource: str) -> dict[str, o
     }
 
 
-def _by_year(store: EmbeddedStore, linker: Linker, query: str, bound: Bindings) -> list[tuple[str, list[dict[str, object]]]]:
+def _by_year(store: GraphStore, linker: Linker, query: str, bound: Bindings) -> list[tuple[str, list[dict[str, object]]]]:
     """The datasets, newest year first, each year's in phase order."""
     solutions = select(store, query, bound)
     return [
