@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from rdflib import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
@@ -16,6 +16,7 @@ from budgetgraph.mapping.codelists import (
     government_economic_scheme_graph,
     level_of,
 )
+from budgetgraph.mapping.triples import Triples
 from budgetgraph.mapping.uris import BG, Minter
 from budgetgraph.records import BudgetDocument, FigureKind, NarrativeFigure, PerformancePlan, Row, RowRole, Table, TableKind, UnreadTable
 
@@ -44,25 +45,30 @@ class MappedDocument:
 
     dataset: URIRef
     graph_name: URIRef
-    graph: Graph
+    triples: Triples
     fiscal_year: int  # which year's code lists the document's codes belong to
-    shared: dict[URIRef, Graph] = field(default_factory=dict)  # districts, departments, units
+    shared: dict[URIRef, Triples] = field(default_factory=dict)  # districts, departments, units
     _ntriples: dict[URIRef, bytes] = field(default_factory=dict, compare=False, repr=False)
 
-    def all_graphs(self) -> dict[URIRef, Graph]:
-        code_lists = {name: graph for name, (graph, _) in _code_lists(self.fiscal_year).items()}
-        return {self.graph_name: self.graph, **self.shared, **code_lists}
+    @cached_property
+    def graph(self) -> Graph:
+        """The document's own graph as an rdflib ``Graph``."""
+        return self.triples.graph()
 
     def ntriples(self) -> dict[URIRef, bytes]:
         """Each graph in N-Triples, serialised once for both validation and loading (code lists once a process)."""
         if not self._ntriples:
-            self._ntriples.update({name: graph.serialize(format="nt", encoding="utf-8") for name, graph in self.all_graphs().items()})
+            own = {self.graph_name: self.triples, **self.shared}
+            self._ntriples.update({name: triples.ntriples() for name, triples in own.items()})
             self._ntriples.update({name: data for name, (_, data) in _code_lists(self.fiscal_year).items()})
         return self._ntriples
 
     def union(self) -> Graph:
-        union = Graph()
-        for graph in self.all_graphs().values():
+        """Every graph the document's load writes, as one rdflib ``Graph``."""
+        union = self.triples.graph()
+        for triples in self.shared.values():
+            union += triples
+        for graph, _ in _code_lists(self.fiscal_year).values():
             union += graph
         return union
 
@@ -106,9 +112,7 @@ def _parent_rows(table: Table) -> dict[int, Row]:
 class _Mapper:
     def __init__(self, doc: BudgetDocument, mint: Minter) -> None:
         self.doc, self.mint = doc, mint
-        self.g = Graph()
-        self.g.bind("bg", BG)
-        self.g.bind("qb", QB)
+        self.g = Triples({"bg": BG, "qb": QB})
         self.dataset = mint.dataset(doc)
         self.year = Literal(str(doc.fiscal_year), datatype=XSD.gYear)
         self.phase = BG["phase-" + uris.PHASE_SLUGS[doc.phase]]
@@ -287,14 +291,14 @@ class _Mapper:
             if target.unit:
                 g.add((node, BG.targetUnit, Literal(target.unit)))
 
-    def _entities(self) -> dict[URIRef, Graph]:
+    def _entities(self) -> dict[URIRef, Triples]:
         doc, mint = self.doc, self.mint
-        district = Graph()
+        district = Triples()
         district.add((self.district, RDF.type, BG.District))
         district.add((self.district, SKOS.notation, Literal(doc.district_code)))
         district.add((self.district, SKOS.prefLabel, Literal(f"{doc.city or ''}{doc.district}", lang="zh")))
         district.add((self.district, RDFS.label, Literal(f"{doc.province or ''}{doc.city or ''}{doc.district}", lang="zh")))
-        department = Graph()
+        department = Triples()
         department.add((self.department, RDF.type, BG.Department))
         department.add((self.department, RDF.type, ORG.Organization))
         department.add((self.department, SKOS.prefLabel, Literal(doc.department, lang="zh")))
@@ -304,7 +308,7 @@ class _Mapper:
         graphs = {mint.entity_graph(self.district): district, mint.entity_graph(self.department): department}
         for unit in doc.budget_units:
             node = mint.unit(doc.district_code, unit.code)
-            graph = Graph()
+            graph = Triples()
             graph.add((node, RDF.type, BG.BudgetUnit))
             graph.add((node, RDF.type, ORG.OrganizationalUnit))
             graph.add((node, SKOS.prefLabel, Literal(unit.name, lang="zh")))
