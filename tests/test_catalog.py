@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 import httpx
 import jsonschema
@@ -254,12 +255,12 @@ def _page(client: httpx.Client, number: int) -> tuple[Graph, URIRef]:
     return Graph().parse(data=response.text, format="turtle"), URIRef(f"{BASE}catalog?page={number}")
 
 
-def test_catalog_pages(store: GraphStore) -> None:
+def test_catalog_pages(store: GraphStore, tmp_path: Path) -> None:
     paged_store = EmbeddedStore()
     ingest(DOCUMENTS / "luoyang-xigong-zhengshuju-2021-budget.txt", paged_store, BASE)
     added = {_add_dataset(paged_store, f"410303/9{n:05}/2022/final-accounts", f"第{n}局2022年决算") for n in range(2)}
     app = FastAPI()
-    app.include_router(catalog.router(paged_store, BASE, page_size=2))
+    app.include_router(catalog.router(paged_store, BASE, tmp_path, page_size=2))
     client = TestClient(app)
     (first, first_view), (second, second_view) = _page(client, 1), _page(client, 2)
     assert (first.value(first_view, HYDRA.first), first.value(first_view, HYDRA.next), first.value(first_view, HYDRA.last)) == (first_view, second_view, second_view)
@@ -288,6 +289,29 @@ def test_forget_shows_what_was_written_since() -> None:
     assert len(client.get("/data.json").json()["dataset"]) == 2
     assert client.get("/dumps/budgetgraph.nq.gz").headers["etag"] != before
     assert client.get("/dumps/dataset/410303/900009/2023/revised-budget.nq.gz").status_code == 200
+
+
+def test_dumps_are_files_of_the_current_state_only() -> None:
+    """Downloads stream from files named by their checksum; the files of the state before a write are removed
+    once a dump of the new state is written."""
+    written = EmbeddedStore()
+    ingest(DOCUMENTS / "luoyang-xigong-zhengshuju-2021-budget.txt", written, BASE)
+    app = create_app(written, base=BASE)
+    client, folder = TestClient(app), app.state.dumps_folder
+
+    def on_disk() -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in folder.glob("*/*")}
+
+    def listed() -> set[str]:
+        return {line.split()[0] + ".nq.gz" for line in client.get("/dumps/SHA256SUMS").text.splitlines()}
+
+    whole = client.get("/dumps/budgetgraph.nq.gz").content
+    assert on_disk()[hashlib.sha256(whole).hexdigest() + ".nq.gz"] == whole
+    assert listed() == set(on_disk()) and len(listed()) == 2
+    _add_dataset(written, "410303/900009/2023/revised-budget", "新局2023年调整预算")
+    forget()
+    assert listed() == set(on_disk()) and len(listed()) == 3
+    assert len(list(folder.iterdir())) == 1
 
 
 def test_dataset_dump_bytes_do_not_depend_on_the_store_or_the_moment(client: httpx.Client) -> None:

@@ -3,7 +3,11 @@ RDF), the query page, the comparison page, the home page and the ontology's docu
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
 from functools import cache
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -29,8 +33,12 @@ EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(enco
 
 def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, limits: sparql.Limits = sparql.Limits()) -> FastAPI:
     """The web service over ``store``, whose resources are named under ``base``: read-only, but for the admin
-    API when ``admin_token`` is given; each SPARQL query within ``limits``."""
+    API when ``admin_token`` is given; each SPARQL query within ``limits``. The dumps are written to a temporary
+    folder, removed with the application."""
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
+    dumps_folder = Path(tempfile.mkdtemp(prefix="budgetgraph-dumps-"))
+    weakref.finalize(app, shutil.rmtree, dumps_folder, ignore_errors=True)
+    app.state.dumps_folder = dumps_folder
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.include_router(sparql.router(store, limits))
     app.include_router(library_api.router(store, limits))
@@ -38,8 +46,8 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     app.include_router(pages.router(store, base))
     app.include_router(query_page.router(base))
     app.include_router(compare_page.router(store))
-    app.include_router(catalog.router(store, base))
-    app.include_router(dumps.router(store, base))
+    app.include_router(catalog.router(store, base, dumps_folder))
+    app.include_router(dumps.router(store, base, dumps_folder))
     app.include_router(harvest.router(store, base))
     app.include_router(void.router(store, base))
     if admin_token:

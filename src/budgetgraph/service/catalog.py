@@ -8,6 +8,7 @@ DCAT-AP's range shapes check their classes and a harvester cannot be expected to
 from __future__ import annotations
 
 from math import ceil
+from pathlib import Path
 
 import pyoxigraph
 from fastapi import APIRouter, Query, Request
@@ -37,7 +38,7 @@ GZIP = NamedNode("https://www.iana.org/assignments/media-types/application/gzip"
 SPARQL_PROTOCOL = NamedNode("https://www.w3.org/TR/sparql11-protocol/")
 
 
-def router(store: GraphStore, base: str, *, page_size: int = DEFAULT_PAGE_SIZE, license: str = DEFAULT_LICENSE) -> APIRouter:
+def router(store: GraphStore, base: str, dumps_folder: Path, *, page_size: int = DEFAULT_PAGE_SIZE, license: str = DEFAULT_LICENSE) -> APIRouter:
     routes = APIRouter(tags=["catalog"])
     base = Minter(base).base
 
@@ -52,7 +53,7 @@ def router(store: GraphStore, base: str, *, page_size: int = DEFAULT_PAGE_SIZE, 
         graph = CatalogGraph(base, NamedNode(license))
         graph.add_catalog(on_page, len(datasets))
         for dataset in on_page:
-            graph.add_dataset(dataset, dataset_dump(store, dataset))
+            graph.add_dataset(dataset, dataset_dump(store, dumps_folder, dataset))
         graph.add_paging(page, last)
         return graph_response(request, graph.triples, PREFIXES, format)
 

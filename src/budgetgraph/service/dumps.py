@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import format_datetime
+from pathlib import Path
 
 import pyoxigraph
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 
 from budgetgraph.mapping.uris import Minter
 from budgetgraph.service.datasets import PublishedDataset, find, published_datasets
-from budgetgraph.service.snapshot import read_at, remembered
+from budgetgraph.service.snapshot import generation, read_at, remembered
 from budgetgraph.store import GraphStore
 
 WHOLE = "budgetgraph.nq.gz"
@@ -29,12 +32,11 @@ QUADS_OF_GRAPH = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 @dataclass(frozen=True)
 class Dump:
-    body: bytes
-    sha256: str
+    """A dump written to disk, named by its SHA-256 (a harvester's download is streamed from the file)."""
 
-    @property
-    def size(self) -> int:
-        return len(self.body)
+    path: Path
+    sha256: str
+    size: int
 
 
 def dump_path(dataset: PublishedDataset) -> str:
@@ -43,24 +45,34 @@ def dump_path(dataset: PublishedDataset) -> str:
 
 
 @remembered
-def dataset_dump(store: GraphStore, dataset: PublishedDataset) -> Dump:
+def dataset_dump(store: GraphStore, folder: Path, dataset: PublishedDataset) -> Dump:
     """The dataset's own graph and its validation report."""
-    return _dump(store, [dataset.graph, dataset.report_graph])
+    return _dump(store, [dataset.graph, dataset.report_graph], folder)
 
 
 @remembered
-def whole_dump(store: GraphStore) -> Dump:
+def whole_dump(store: GraphStore, folder: Path) -> Dump:
     """Every named graph; only one graph's quads are held uncompressed at a time."""
-    return _dump(store, store.graph_names())
+    return _dump(store, store.graph_names(), folder)
 
 
-def _dump(store: GraphStore, graphs: Iterable[str]) -> Dump:
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
-        for graph in sorted(graphs):
-            out.writelines(_sorted_quads(store, graph))
-    body = buffer.getvalue()
-    return Dump(body, hashlib.sha256(body).hexdigest())
+def _dump(store: GraphStore, graphs: Iterable[str], folder: Path) -> Dump:
+    """Written into a subfolder for the store's current state; the folders of earlier states (before a write
+    through the admin API) are removed, so dumps on disk never outgrow the store's."""
+    current = folder / str(generation())
+    current.mkdir(parents=True, exist_ok=True)
+    for earlier in folder.iterdir():
+        if earlier != current:
+            shutil.rmtree(earlier, ignore_errors=True)
+    with tempfile.NamedTemporaryFile(dir=current, suffix=".part", delete=False) as part:
+        with gzip.GzipFile(filename="", fileobj=part, mode="wb", mtime=0) as out:  # no name in the header
+            for graph in sorted(graphs):
+                out.writelines(_sorted_quads(store, graph))
+    with open(part.name, "rb") as written:
+        sha256 = hashlib.file_digest(written, "sha256").hexdigest()
+    path = current / f"{sha256}.nq.gz"
+    os.replace(part.name, path)
+    return Dump(path, sha256, path.stat().st_size)
 
 
 def _sorted_quads(store: GraphStore, graph: str) -> list[bytes]:
@@ -73,25 +85,26 @@ def _sorted_quads(store: GraphStore, graph: str) -> list[bytes]:
     return sorted(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS).splitlines(keepends=True))  # type: ignore[union-attr]
 
 
-def router(store: GraphStore, base: str) -> APIRouter:
+def router(store: GraphStore, base: str, folder: Path) -> APIRouter:
+    """The dumps, written into ``folder`` when first asked for."""
     routes = APIRouter(tags=["dumps"])
     base = Minter(base).base
 
     @routes.api_route(f"/dumps/{WHOLE}", methods=["GET", "HEAD"], response_class=Response)
     def whole(request: Request) -> Response:
-        return _download(request, whole_dump(store), WHOLE)
+        return _download(request, whole_dump(store, folder), WHOLE)
 
     @routes.api_route("/dumps/dataset/{path:path}.nq.gz", methods=["GET", "HEAD"], response_class=Response)
     def dataset(request: Request, path: str) -> Response:
         found = find(store, base, path)
         if found is None:
             return PlainTextResponse(f"no dataset {path!r}: /dumps/SHA256SUMS lists every dump, /catalog every dataset", status_code=404)
-        return _download(request, dataset_dump(store, found), path.replace("/", "-") + ".nq.gz")
+        return _download(request, dataset_dump(store, folder, found), path.replace("/", "-") + ".nq.gz")
 
     @routes.get("/dumps/SHA256SUMS", response_class=PlainTextResponse)
     def checksums() -> PlainTextResponse:
         """In the format of ``sha256sum --check``, run in a directory mirroring /dumps/."""
-        dumps = [(WHOLE, whole_dump(store))] + [(dump_path(d), dataset_dump(store, d)) for d in published_datasets(store, base)]
+        dumps = [(WHOLE, whole_dump(store, folder))] + [(dump_path(d), dataset_dump(store, folder, d)) for d in published_datasets(store, base)]
         return PlainTextResponse("".join(f"{dump.sha256}  {name}\n" for name, dump in dumps))
 
     return routes
@@ -106,7 +119,7 @@ def _download(request: Request, dump: Dump, file_name: str) -> Response:
     }
     if _matches(request.headers.get("if-none-match", ""), dump.sha256):
         return Response(status_code=304, headers=headers)
-    return Response(dump.body, media_type="application/gzip", headers=headers)
+    return FileResponse(dump.path, media_type="application/gzip", headers=headers)
 
 
 def _matches(if_none_match: str, sha256: str) -> bool:

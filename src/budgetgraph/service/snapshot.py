@@ -18,6 +18,7 @@ T = TypeVar("T")
 _lock = threading.RLock()
 _values: dict[tuple[Hashable, ...], object] = {}
 _read_at: list[datetime] = []
+_forgotten = [0]
 
 
 def remembered(compute: Callable[..., T]) -> Callable[..., T]:
@@ -43,8 +44,15 @@ def read_at() -> datetime:
         return _read_at[0]
 
 
+def generation() -> int:
+    """How many times the store was written to (``forget()`` called) since the process started."""
+    with _lock:
+        return _forgotten[0]
+
+
 def forget() -> None:
     """Drop everything derived from the store: call after writing to it."""
     with _lock:
         _values.clear()
         _read_at.clear()
+        _forgotten[0] += 1
