@@ -45,3 +45,14 @@ def test_targets() -> None:
     assert parse_target("0.3万元") == Target("0.3万元", "=", Decimal("0.3"), "万元")
     assert parse_target("＜5天") == Target("＜5天", "<", Decimal("5"), "天")
     assert parse_target("按质按量") == Target("按质按量")
+
+
+NEGATIVE_FORMS = ["-{}", "−{}", "－{}", "({})", "（{}）", "△{}"]
+
+
+@given(amounts.filter(lambda d: d > 0), st.sampled_from(NEGATIVE_FORMS), st.booleans())
+def test_every_printed_negative_form_reads_back(value: Decimal, form: str, separated: bool) -> None:
+    """-1,234.56, −1,234.56, －1,234.56, (1,234.56), （1,234.56） and △1,234.56 are all -1234.56, precision kept."""
+    printed = form.format(f"{value:,.2f}" if separated else f"{value:.2f}")
+    assert parse_amount(printed) == -value
+    assert parse_amount(printed).as_tuple().exponent == -2

@@ -30,7 +30,7 @@ from budgetgraph.store import EmbeddedStore, GraphStore
 from conftest import live_client, BACKENDS, BASE, ROOT, new_store, serving
 
 DOCUMENTS = ROOT / "data" / "documents"
-STANDARDS = ROOT.parent / "shared" / "standards"
+STANDARDS = ROOT / "tests" / "standards"  # copies of the official files (tests/standards/SOURCE.md)
 DCAT_AP = STANDARDS / "dcat-ap-3.0.1"
 DCAT_US = STANDARDS / "dcat-us-1.1" / "non-federal-v1.1"  # budgetgraph's publishers are not US federal agencies
 # Plain namespaces: pytest's module inspection makes rdflib's closed DCAT and XSD warn.

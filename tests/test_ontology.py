@@ -9,9 +9,8 @@ from budgetgraph.ingest import read_document
 from budgetgraph.mapping import map_document
 from budgetgraph.mapping.uris import BG
 from budgetgraph.resources import resource
-from conftest import BASE, SEED
+from conftest import BASE, CORPUS, SEED
 
-CORPUS = resource("..", "..", "..", "..", "shared", "corpus")
 
 
 def ontology() -> Graph:

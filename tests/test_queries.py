@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, BASE, ROOT, SEED, live_client, new_store, serving
+from conftest import BACKENDS, BASE, CORPUS, ROOT, SEED, live_client, needs_corpus, new_store, serving
 
 from benchmarks.generate import Budget, budget, class_totals, sums, write_documents
 from budgetgraph import library
@@ -42,8 +42,8 @@ GENERATOR_SEED = 2021
 GENERATED = 8  # 110101 in 2019–2024, 110102 in 2019 and 2020
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 EXPENDITURE_TABLE = "2021年部门支出总体情况表"
-PUTUO = ROOT.parent / "shared" / "corpus" / "putuo-govoffice-2025-budget-dept.pdf"
-PUTUO_KEY = ROOT.parent / "shared" / "corpus" / "expected" / "putuo-govoffice-2025-budget-dept.json"
+PUTUO = CORPUS / "putuo-govoffice-2025-budget-dept.pdf"
+PUTUO_KEY = CORPUS / "expected" / "putuo-govoffice-2025-budget-dept.json"
 
 
 def generated(index: int) -> Budget:
@@ -318,7 +318,7 @@ def test_the_chart_escapes_its_text() -> None:
     assert widths == [PLOT_WIDTH // 2, PLOT_WIDTH]
 
 
-@pytest.mark.skipif(not PUTUO.exists(), reason="the corpus of real documents (../shared/corpus) is not here")
+@needs_corpus
 def test_a_real_document_in_yuan_compares_with_one_in_wan_yuan() -> None:
     """上海市普陀区人民政府办公室's 2025 budget prints 元; its answer key (../shared/corpus/expected) gives the cells."""
     key = json.loads(PUTUO_KEY.read_text(encoding="utf-8"))

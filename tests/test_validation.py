@@ -13,7 +13,7 @@ from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
 from budgetgraph.validation import Finding, validate
 from budgetgraph.validation.shacl import sparql_constraints, validate_with_pyshacl
-from conftest import BASE, ROOT, SEED
+from conftest import BASE, CORPUS, ROOT, SEED, needs_corpus
 
 SHAPES = "https://w3id.org/budgetgraph/shapes#"
 INCONSISTENT = Path(__file__).parent / "data" / "inconsistent-budget.txt"
@@ -206,7 +206,7 @@ def test_compiled_core_agrees_with_pyshacl_on_every_component(seed_rdf: MappedDo
 
 @pytest.mark.parametrize(
     "path",
-    [SEED, *(ROOT.parent / "shared" / "corpus" / name for name in ("putuo-govoffice-2025-budget-dept.pdf", "putuo-finance-2024-final-dept.pdf"))],
+    [SEED, *(pytest.param(CORPUS / name, marks=needs_corpus) for name in ("putuo-govoffice-2025-budget-dept.pdf", "putuo-finance-2024-final-dept.pdf"))],
     ids=lambda p: p.name,
 )
 def test_store_engine_agrees_with_pyshacl_on_real_documents(path: Path) -> None:
@@ -229,6 +229,7 @@ def test_store_engine_agrees_with_pyshacl_on_real_documents(path: Path) -> None:
         }),
     ],
 )
+@needs_corpus
 def test_one_yuan_more_in_a_consistent_real_document(kind: str, code: str, measure: str, expected: set[tuple[str, str]]) -> None:
     """The Shanghai budget (0 findings) with one figure raised by 1 元: in 元 tables nothing is rounding."""
     from rdflib import Graph, Literal
@@ -236,7 +237,7 @@ def test_one_yuan_more_in_a_consistent_real_document(kind: str, code: str, measu
 
     from budgetgraph.mapping.uris import BG
 
-    mapped = map_document(read_document(ROOT.parent / "shared" / "corpus" / "putuo-govoffice-2025-budget-dept.pdf"), BASE)
+    mapped = map_document(read_document(CORPUS / "putuo-govoffice-2025-budget-dept.pdf"), BASE)
     graph = Graph()
     graph += mapped.graph
     row = next(o for o in graph.subjects(BG.code, Literal(code)) if graph.value(graph.value(o, BG.table), BG.tableKind) == BG["table-" + kind])

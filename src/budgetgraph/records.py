@@ -100,6 +100,8 @@ class Row:
     section: str | None = None  # a named part of a composite table (绩效表: 年度主要工作内容, 收入预算)
     description: str | None = None  # free text printed with the row (a task's content and period)
     phase: Phase | None = None  # set when a 决算 prints this row's budget and outturn in separate columns
+    level: int | None = None  # in a classification printed as names only, indented: 1 (类), 2 (款), 3 (项)
+    parent: int | None = None  # …and the number of the row it is indented under
 
     def amount(self, measure: str) -> Decimal | None:
         return next((c.amount for c in self.cells if c.measure == measure), None)

@@ -1,13 +1,15 @@
 """Render a document in the seed's text layout (the seed itself by default) into other formats, as publishers do.
 
-    python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, .xls, .docx, .html, .pdf, -unruled.pdf)
+    python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, .xls, .docx, .html, .pdf, -unruled.pdf,
+                                             and the same beside tests/data/variants/synthetic-variants-2023-final.txt)
 
 The XLSX holds the explanatory text on a first sheet, one paragraph a row, and each annexed table on a sheet
 of its own, cell for cell; amounts are numbers formatted with the decimals the text prints. The DOCX and the
 HTML page hold the text as paragraphs and each table as a table whose header labels span the columns they head
 (merged cells, colspan), as published tables do. The PDFs are that Word document printed by LibreOffice
 (``soffice``, Debian's libreoffice-writer) on landscape pages, once with table borders and once without, the
-layout whose columns only the words' positions give.
+layout whose columns only the words' positions give. A cell indented by leading full-width spaces (a names-only
+classification's 款 and 项) keeps them in every format but the XLSX, where the cell is indented instead.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
@@ -67,6 +70,11 @@ def spans(cells: list[str]) -> list[tuple[str, int]]:
     return merged
 
 
+def cell(text: str) -> str:
+    """A cell of the text layout stripped, its indentation (leading full-width spaces) kept."""
+    return text.strip(" \r\n")
+
+
 def is_header(cells: list[str]) -> bool:
     return not any(NUMBER.fullmatch(c) for c in cells) and any(c.startswith(("科目编码", "收入", "基本支出")) for c in cells)
 
@@ -81,7 +89,7 @@ def render_html(path: Path, text: str) -> None:
         parts += [f"<p>{escape(line.strip())}</p>" for line in table if "\t" not in line]
         parts.append("<table border=\"1\">")
         for line in rows:
-            cells = [c.strip() for c in line.split("\t")]
+            cells = [cell(c) for c in line.split("\t")]
             cols = spans(cells) if is_header(cells) else [(c, 1) for c in cells]
             parts.append("<tr>" + "".join(f"<td colspan=\"{n}\">{escape(c)}</td>" if n > 1 else f"<td>{escape(c)}</td>" for c, n in cols) + "</tr>")
         parts.append("</table></div>")
@@ -104,7 +112,7 @@ def render_docx(path: Path, text: str, *, for_print: str | None = None) -> None:
             # Each table starts a page, as publishers print them; LibreOffice also loses the header rows of a
             # table that has no data rows when they would break across pages.
             document.add_paragraph(line.strip()).paragraph_format.page_break_before = bool(for_print) and number == 0
-        _add_table(document, [[c.strip() for c in table[i].split("\t")] for i in in_grid], for_print)
+        _add_table(document, [[cell(c) for c in table[i].split("\t")] for i in in_grid], for_print)
         for line in table[in_grid[-1] + 1 :]:  # notes under the table
             document.add_paragraph(line.strip())
     document.save(path)
@@ -186,13 +194,13 @@ def render_xls(path: Path, text: str) -> None:
     for number, table in enumerate(tables, start=1):
         sheet = book.add_sheet(f"表{number}")
         for row, line in enumerate(table):
-            for column, cell in enumerate(c.strip() for c in line.split("\t")):
-                if NUMBER.fullmatch(cell) and not re.fullmatch(r"\d{5,}|\d{3}|\d{2}", cell):
-                    decimals = -Decimal(cell).as_tuple().exponent
+            for column, text in enumerate(cell(c) for c in line.split("\t")):
+                if NUMBER.fullmatch(text) and not re.fullmatch(r"\d{5,}|\d{3}|\d{2}", text):
+                    decimals = -Decimal(text).as_tuple().exponent
                     style = xlwt.easyxf(num_format_str="0." + "0" * decimals if decimals > 0 else "0")
-                    sheet.write(row, column, float(cell), style)
-                elif cell:
-                    sheet.write(row, column, cell)
+                    sheet.write(row, column, float(text), style)
+                elif text:
+                    sheet.write(row, column, text)  # indented by the full-width spaces it starts with
     book.save(str(path))
 
 
@@ -212,22 +220,34 @@ def render_xlsx(path: Path, text: str) -> None:
                 continue
             sheet.append([None] * len(line.split("\t")))
             for column, text in enumerate(line.split("\t"), start=1):
-                cell = sheet.cell(row=sheet.max_row, column=column)
-                text = text.strip()
+                target = sheet.cell(row=sheet.max_row, column=column)
+                printed = cell(text)
+                text = printed.lstrip("\u3000")
+                if len(printed) > len(text):  # indented as spreadsheets indent: the cell's indent, not spaces
+                    target.alignment = Alignment(indent=len(printed) - len(text))
                 if NUMBER.fullmatch(text) and not re.fullmatch(r"\d{5,}|\d{3}|\d{2}", text):
-                    cell.value = float(text) if "." in text else int(text)
+                    target.value = float(text) if "." in text else int(text)
                     decimals = -Decimal(text).as_tuple().exponent
-                    cell.number_format = "0." + "0" * decimals if decimals > 0 else "0"
+                    target.number_format = "0." + "0" * decimals if decimals > 0 else "0"
                 else:
-                    cell.value = text or None
+                    target.value = text or None
     workbook.save(path)
 
 
+VARIANTS = HERE / "variants" / "synthetic-variants-2023-final.txt"
+
+
+def render_all(text: str, stem: Path, *, pdf: bool = True) -> None:
+    """Every rendering of a text document: STEM.xlsx, .xls, .docx, .html (and STEM.pdf, STEM-unruled.pdf)."""
+    render_xlsx(stem.with_suffix(".xlsx"), text)
+    render_xls(stem.with_suffix(".xls"), text)
+    render_docx(stem.with_suffix(".docx"), text)
+    render_html(stem.with_suffix(".html"), text)
+    if pdf:
+        render_pdf(stem.with_suffix(".pdf"), text, ruled=True)
+        render_pdf(stem.parent / f"{stem.name}-unruled.pdf", text, ruled=False)
+
+
 if __name__ == "__main__":
-    seed = SEED.read_text(encoding="utf-8")
-    render_xlsx(HERE / "seed.xlsx", seed)
-    render_xls(HERE / "seed.xls", seed)
-    render_docx(HERE / "seed.docx", seed)
-    render_html(HERE / "seed.html", seed)
-    render_pdf(HERE / "seed.pdf", seed, ruled=True)
-    render_pdf(HERE / "seed-unruled.pdf", seed, ruled=False)
+    render_all(SEED.read_text(encoding="utf-8"), HERE / "seed")
+    render_all(VARIANTS.read_text(encoding="utf-8"), VARIANTS.with_suffix(""))

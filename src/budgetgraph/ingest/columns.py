@@ -13,7 +13,7 @@ import re
 
 from budgetgraph.ingest.text import Line
 
-FIGURE = re.compile(r"[-−]?[\d,]+(\.\d+)?%?|-")
+FIGURE = re.compile(r"[-−△]?[\d,]+(\.\d+)?%?|\([\d,]+(\.\d+)?\)|-")
 Extent = tuple[float, float]
 
 

@@ -12,7 +12,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.ingest.text import Line
+from budgetgraph.ingest.text import Line, cell_text
 
 
 def read_docx(data: bytes, file: str) -> list[Line]:
@@ -35,7 +35,7 @@ def _table_rows(table: DocxTable) -> list[tuple[str, ...]]:
         cells: list[str] = []
         previous = None
         for cell in row.cells:
-            cells.append("" if cell._tc is previous else cell.text.strip())
+            cells.append("" if cell._tc is previous else cell_text(cell.text))
             previous = cell._tc
         found.append(tuple(cells))
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from budgetgraph.ingest.text import Line
+from budgetgraph.ingest.text import Line, cell_text, indent_of
 
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br"}
 HIDDEN = ("script", "style", "head")  # text a browser does not show in the page
@@ -41,7 +41,7 @@ class _Reader(HTMLParser):
         if tag in HIDDEN:
             self.skip = max(0, self.skip - 1)
         elif tag in ("td", "th") and self.table is not None and self.cell is not None:
-            self._place(" ".join("".join(self.cell).split()))
+            self._place(_collapsed("".join(self.cell)))
             self.cell = None
         elif tag == "table" and self.table is not None:
             self.rows.extend((tuple(row), False) for row in self.table)
@@ -77,6 +77,14 @@ class _Reader(HTMLParser):
     def close(self) -> None:
         super().close()
         self._flush_text()
+
+
+def _collapsed(raw: str) -> str:
+    """A cell's text with each run of whitespace made one space, as a browser shows it; its indentation (leading
+    full-width or non-breaking spaces) kept."""
+    text = cell_text(raw)
+    depth = indent_of(text)
+    return text[:depth] + " ".join(text[depth:].split())
 
 
 def _span(value: str | None) -> int:

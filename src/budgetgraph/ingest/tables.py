@@ -12,13 +12,14 @@ from budgetgraph.ingest.amounts import NOT_APPLICABLE, parse_amount
 from budgetgraph.normalise import key, squeeze
 from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind
 from budgetgraph.ingest.columns import align_columns
-from budgetgraph.ingest.text import Line
+from budgetgraph.ingest.hierarchy import indented_hierarchy
+from budgetgraph.ingest.text import Line, indent_of
 from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind
 
 YEAR_TOTAL = re.compile(r"^本年(收入|支出)合计$")
 SENTENCE = re.compile(r"[。；，]")
 HEADER_UNIT = re.compile(r"\((万元|千元|元)\)$")
-NOTE = re.compile(r"^(注|说明)\s*[:：]")
+NOTE = re.compile(r"^\s*(注|说明)\s*[:：]")
 ENUMERATED = re.compile(r"^(\d+、|[(（]\d+[)）]|其中[:：])")
 CLASS_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 TOTAL_LABELS = {"合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计"}
@@ -84,7 +85,7 @@ def _is_header(line: Line) -> bool:
     """No amounts, and no enumerated row label first ("其中:一般公共预算安排数" further right heads a column)."""
     first = line.filled[:1]
     return not any(parse_amount(c) is not None for c in line.filled) and not any(
-        ENUMERATED.match(c) or CLASS_ORDINAL.match(c) for c in first
+        ENUMERATED.match(c.strip()) or CLASS_ORDINAL.match(c.strip()) for c in first
     )
 
 
@@ -168,17 +169,16 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
         where = next((line for line in header if label in map(squeeze, line.cells)), header[0])
         raise UnsupportedLayout(f"unknown column header {unknown[0]!r} in {block.title.text}", file=file, place=where.place)
     economic = block.kind is TableKind.OPERATING_COSTS or any("经济分类" in p for p in paths)
+    heads = [_head(line, roles) for line in body]
+    uncoded = [(n, h.label, h.indent) for n, h in enumerate(heads, start=1) if _row_role(h.label, h.code, h.unit_code) is RowRole.ITEM]
+    places = indented_hierarchy(uncoded, functional=not economic)
     rows = []
     current_unit: str | None = None
-    for row_number, line in enumerate(body, start=1):
+    for row_number, (line, head) in enumerate(zip(body, heads), start=1):
         cells = list(line.cells) + [""] * (len(paths) - len(line.cells))
-        code = "".join(cells[i] for i, role in enumerate(roles) if role == "code")
-        unit_code = next((cells[i] for i, role in enumerate(roles) if role == "unit-code" and cells[i]), None)
-        label = squeeze(" ".join(cells[i] for i, role in enumerate(roles) if role == "label"))
-        if not code.isdigit():
-            label, code = squeeze(code) + label, ""
-        if not code and not unit_code and not label:
-            label = squeeze(next((c for c in cells if c and parse_amount(c) is None), ""))
+        place = places.get(row_number)
+        label, unit_code = head.label, head.unit_code
+        code = head.code or (place.code if place else None) or ""
         role = _row_role(label, code, unit_code)
         if role is RowRole.UNIT_SUBTOTAL:
             current_unit = unit_code
@@ -200,9 +200,36 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
                     economic_code=code or None if economic else None,
                     unit_code=unit_code or (current_unit if role is RowRole.LINE else None),
                     phase=phase,
+                    level=place.level if place else None,
+                    parent=place.parent if place else None,
                 )
             )
     return _table(block, number, paths, rows, notes)
+
+
+@dataclass(frozen=True)
+class _Head:
+    """What a row's first cells say: its code, budget unit, label, and how far the label is indented."""
+
+    code: str
+    unit_code: str | None
+    label: str
+    indent: int
+
+
+def _head(line: Line, roles: list[str]) -> _Head:
+    cells = list(line.cells) + [""] * (len(roles) - len(line.cells))
+    def of(role: str) -> list[str]:
+        return [cells[i] for i, r in enumerate(roles) if r == role]
+    code = "".join(c.strip() for c in of("code"))
+    unit_code = next((c.strip() for c in of("unit-code") if c), None)
+    label = squeeze(" ".join(of("label")))
+    indent = next((indent_of(c) for c in of("code") + of("label") if c), 0)
+    if not code.isdigit():
+        label, code = squeeze(code) + label, ""
+    if not code and not unit_code and not label:
+        label = squeeze(next((c for c in cells if c and parse_amount(c) is None), ""))
+    return _Head(code, unit_code, label, indent)
 
 
 def _stack_blocks(paths: list[str], body: list[Line]) -> tuple[list[str], list[Line]]:

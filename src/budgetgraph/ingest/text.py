@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from budgetgraph.errors import BudgetgraphError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+INDENT = "\u3000"  # a cell's indentation is kept as leading full-width spaces, one for each step
+_WIDTHS = {"\u3000": 2, "\xa0": 1}  # a full-width space, a non-breaking space (&nbsp;): half-width units
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,23 @@ class Line:
         return [c for c in self.cells if c]
 
 
+def cell_text(raw: str, steps: int = 0) -> str:
+    """A cell stripped of surrounding whitespace, its indentation kept as leading full-width spaces: a names-only
+    classification shows 款 and 项 by indenting them. Indentation is ``steps`` (a spreadsheet cell's indent) or the
+    full-width and non-breaking spaces it starts with (two of the latter make one step); ordinary spaces are not
+    indentation (HTML collapses them, extracted text pads with them)."""
+    text = raw.strip()
+    if not text:
+        return ""
+    lead = raw[: len(raw) - len(raw.lstrip())]
+    return INDENT * (steps + sum(_WIDTHS.get(c, 0) for c in lead) // 2) + text
+
+
+def indent_of(cell: str) -> int:
+    """The indentation steps ``cell_text`` kept."""
+    return len(cell) - len(cell.lstrip(INDENT))
+
+
 def decode(data: bytes, file: str) -> str:
     """Decode UTF-8, else GB18030 (a superset of GBK and GB2312); anything else is an error naming the file."""
     for encoding in ENCODINGS:
@@ -46,7 +65,7 @@ def split_lines(text: str) -> list[Line]:
     """Every non-blank line with its number; cells keep their position so columns line up."""
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        cells = tuple(cell.strip() for cell in raw.split("\t"))
+        cells = tuple(cell_text(cell) for cell in raw.split("\t"))
         if any(cells):
             lines.append(Line(number, cells))
     return lines

@@ -8,7 +8,7 @@ from decimal import Decimal
 import xlrd
 
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.ingest.text import Line
+from budgetgraph.ingest.text import Line, cell_text
 
 DECIMALS = re.compile(r"\.(0+)")
 
@@ -38,4 +38,4 @@ def _text(book: xlrd.Book, cell: xlrd.sheet.Cell) -> str:
         return str(amount)
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return ""
-    return str(cell.value).strip()
+    return cell_text(str(cell.value), book.xf_list[cell.xf_index].alignment.indent_level)

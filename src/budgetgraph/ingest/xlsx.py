@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.ingest.text import Line
+from budgetgraph.ingest.text import Line, cell_text
 
 DECIMALS = re.compile(r"\.(0+)")
 
@@ -44,4 +44,4 @@ def _text(cell: Cell) -> str:
         if match := DECIMALS.search(cell.number_format or ""):
             amount = amount.quantize(Decimal(1).scaleb(-len(match.group(1))))
         return str(amount)
-    return str(value).strip()
+    return cell_text(str(value), int(cell.alignment.indent or 0))
