@@ -36,6 +36,7 @@ INDICATOR_CATEGORIES = {
     "生态效益": "ecological", "生态效益指标": "ecological", "可持续影响指标": "sustainability",
     "可持续发展影响指标": "sustainability", "服务对象满意度指标": "service-satisfaction",
 }
+INDENTED_LEVELS = {1: BG["level-lei"], 2: BG["level-kuan"], 3: BG["level-xiang"]}
 assert set(LEVEL2) <= set(INDICATOR_CATEGORIES), "every 二级 category the parser knows has a concept"
 
 
@@ -93,10 +94,14 @@ def _code_lists(year: int) -> dict[URIRef, tuple[Graph, bytes]]:
 
 
 def _parent_rows(table: Table) -> dict[int, Row]:
-    """Each coded line's nearest published ancestor in the same table, unit and side: 2010301 under 20103, or
-    under 201 when the 款 is not printed."""
+    """Each line's parent: the line it is indented under, where the table shows the levels by indentation;
+    otherwise a coded line's nearest published ancestor in the same table, unit and side: 2010301 under 20103,
+    or under 201 when the 款 is not printed."""
+    numbered = {r.number: r for r in table.rows}
+    parents = {r.number: numbered[r.parent] for r in table.rows if r.parent is not None}
+    if parents:
+        return parents
     lines = [r for r in table.rows if r.role is RowRole.LINE and (r.function_code or r.economic_code)]
-    parents = {}
     for row in lines:
         code = row.function_code or row.economic_code or ""
         ancestors = [
@@ -226,7 +231,7 @@ class _Mapper:
             g.add((obs, BG.economicClass, uris.economic_code(row.economic_code)))
         if code := row.function_code or row.economic_code:
             g.add((obs, BG.code, Literal(code)))
-        if level := level_of(row.function_code or row.economic_code or ""):
+        if level := level_of(row.function_code or row.economic_code or "") or INDENTED_LEVELS.get(row.level or 0):
             g.add((obs, BG.level, level))
         if row.unit_code:
             g.add((obs, BG.budgetUnit, self.mint.unit(self.doc.district_code, row.unit_code)))
