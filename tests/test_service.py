@@ -24,6 +24,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
 
 from budgetgraph.service import create_app
+from budgetgraph.service import app as app_module
 from budgetgraph.service.app import EXAMPLE_QUERY
 from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED, Limits
 from budgetgraph.store import GraphStore
@@ -283,6 +284,13 @@ def test_home_page(client: httpx.Client) -> None:
     assert 'href="http://127.0.0.1:8000/id/b"' in page and 'href="javascript:' not in page
     assert '<a href="/sparql">' in page and '<form action="/sparql" method="get">' in page
     assert '<textarea name="query"' in page and '<select name="format">' in page and '<option value="csv">' in page
+
+
+def test_home_page_lists_the_first_datasets_only(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app_module, "HOME_DATASETS", 1)
+    page = TestClient(create_app(store, base=BASE)).get("/").text
+    assert "丙局链接" in page and "乙局2022年部门预算" not in page
+    assert '… and 2 more: every dataset is in the <a href="/catalog">catalogue</a>' in page
 
 
 def test_the_example_query_runs(client: httpx.Client) -> None:

@@ -19,6 +19,7 @@ from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, li
 from budgetgraph.service.links import Linker
 from budgetgraph.service.ontology_docs import render
 from budgetgraph.service.rendering import TEMPLATES
+from budgetgraph.service.snapshot import remembered
 from budgetgraph.store import GraphStore
 from budgetgraph.validation.shacl import ontology
 
@@ -27,6 +28,7 @@ PREFIX bg: <https://w3id.org/budgetgraph/def#>
 PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?d ?title ?year WHERE { ?d a bg:BudgetDataset ; dct:title ?title ; bg:fiscalYear ?year } ORDER BY ?title
 """
+HOME_DATASETS = 200  # the rest are in the catalogue and on their districts' pages
 ONTOLOGY_PAGE = cache(lambda: render(ontology()))
 EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
 
@@ -56,10 +58,11 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     # Plain `def` routes: FastAPI runs them in its threadpool, so reading the store never blocks the event loop.
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
+        datasets = _datasets(store, base)
         page = TEMPLATES.get_template("home.html").render(
-            datasets=_datasets(store, Linker(base)),
-            quads=len(store),
-            graphs=len(store.graph_names()),
+            datasets=datasets[:HOME_DATASETS],
+            more=len(datasets) - HOME_DATASETS,
+            size=_size(store),
             base=base,
             example=EXAMPLE_QUERY,
             formats=sparql.RESULT_FORMATS + sparql.GRAPH_FORMATS,
@@ -76,9 +79,17 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     return app
 
 
-def _datasets(store: GraphStore, linker: Linker) -> list[dict[str, str | bool | None]]:
+@remembered
+def _size(store: GraphStore) -> tuple[int, int]:
+    """Quads and named graphs: counting a large store takes seconds, so once per state of the store."""
+    return len(store), len(store.graph_names())
+
+
+@remembered
+def _datasets(store: GraphStore, base: str) -> list[dict[str, str | bool | None]]:
     """Each document's IRI, title, year and page here; only http(s) IRIs are made links (a stored IRI may be
     ``javascript:``)."""
+    linker = Linker(base)
     solutions = store.query(LIST_DATASETS)
     try:
         rows = [(s["d"].value, s["title"].value, s["year"].value) for s in solutions]  # type: ignore[union-attr]
