@@ -16,9 +16,13 @@ FUNCTIONAL_EDITION = 2021
 
 @dataclass(frozen=True)
 class Code:
+    """A code and its names; ``checked`` is false for a row marked "transcribed" in its table (SOURCE.md): written
+    from our knowledge of the classification, not confirmed by a published table we hold."""
+
     code: str
     zh: str
     en: str
+    checked: bool = True
 
     @property
     def parent(self) -> str | None:
@@ -40,7 +44,7 @@ def _read(name: str) -> list[dict[str, str]]:
 
 
 def _codes(name: str) -> dict[str, Code]:
-    return {r["code"]: Code(r["code"], r["zh"], r["en"]) for r in _read(name)}
+    return {r["code"]: Code(r["code"], r["zh"], r["en"], r.get("source") != "transcribed") for r in _read(name)}
 
 
 @cache

@@ -23,6 +23,7 @@ from budgetgraph.mapping import uris
 from budgetgraph.mapping.uris import BG
 
 LEVELS = {3: BG["level-lei"], 5: BG["level-kuan"], 7: BG["level-xiang"]}
+UNCHECKED = Literal("Transcribed from the published classification, not yet checked against a copy of it (see the reference data's SOURCE.md).", lang="en")
 
 
 def level_of(code: str) -> URIRef | None:
@@ -100,6 +101,8 @@ def _concepts(graph: Graph, scheme: URIRef, codes: Iterable[Code], mint: Callabl
         graph.add((concept, SKOS.notation, Literal(code.code)))
         graph.add((concept, SKOS.prefLabel, Literal(code.zh, lang="zh")))
         graph.add((concept, SKOS.prefLabel, Literal(code.en, lang="en")))
+        if not code.checked:
+            graph.add((concept, SKOS.editorialNote, UNCHECKED))
         if level := level_of(code.code):
             graph.add((concept, BG.level, level))
         if code.parent:
