@@ -25,6 +25,7 @@ Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 NODE_KINDS = {SH.IRI: pyoxigraph.NamedNode, SH.Literal: pyoxigraph.Literal, SH.BlankNode: pyoxigraph.BlankNode}
 KNOWN = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["in"], SH["class"], SH.nodeKind, SH.pattern}
 TYPE = pyoxigraph.NamedNode(str(RDF.type))
+NONE: frozenset[Term] = frozenset()
 
 
 class UnsupportedShape(ValueError):
@@ -43,6 +44,10 @@ class CoreCheck:
     counts: bool
     fails: Callable[..., bool]  # (count) or (value, types)
     describe: Callable[[str, str], str]  # a message from the focus node and the count or value
+    predicate: pyoxigraph.NamedNode  # the path, as the store's term
+
+    def finding(self, focus: str, found: str) -> Finding:
+        return Finding(focus, self.severity, self.shape, self.describe(focus, found), self.path, self.component)
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def _property_checks(
     name = path.n3(shapes.namespace_manager)
 
     def check(component: str, fails: Callable[..., bool], describe: Callable[[str, str], str], *, counts: bool = False) -> CoreCheck:
-        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, counts, fails, describe)
+        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, counts, fails, describe, pyoxigraph.NamedNode(str(path)))
 
     found = []
     if (least := shapes.value(prop, SH.minCount)) is not None:
@@ -131,14 +136,14 @@ def core_findings(store: pyoxigraph.Store, targets: tuple[CoreTarget, ...]) -> l
     findings = []
     for target in targets:
         for focus in {q.subject for cls in target.classes for q in store.quads_for_pattern(None, TYPE, cls)}:
-            values: dict[str, set[Term]] = {}
+            values: dict[pyoxigraph.NamedNode, set[Term]] = {}
             for quad in store.quads_for_pattern(focus, None, None):
-                values.setdefault(quad.predicate.value, set()).add(quad.object)
+                values.setdefault(quad.predicate, set()).add(quad.object)
             for check in target.checks:
-                found = values.get(check.path, set())
+                found = values.get(check.predicate, NONE)
                 if check.counts:
-                    failures = [str(len(found))] if check.fails(len(found)) else []
+                    if check.fails(len(found)):
+                        findings.append(check.finding(focus.value, str(len(found))))
                 else:
-                    failures = [value.value for value in found if check.fails(value, types)]
-                findings += [Finding(focus.value, check.severity, check.shape, check.describe(focus.value, v), check.path, check.component) for v in failures]
+                    findings += [check.finding(focus.value, value.value) for value in found if check.fails(value, types)]
     return findings
