@@ -81,7 +81,7 @@ def _property_checks(
     name = path.n3(shapes.namespace_manager)
 
     def check(component: str, fails: Callable[..., bool], describe: Callable[[str, str], str], *, counts: bool = False) -> CoreCheck:
-        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, counts, fails, describe, pyoxigraph.NamedNode(str(path)))
+        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, counts, fails, describe, pyoxigraph.NamedNode(path))
 
     found = []
     if (least := shapes.value(prop, SH.minCount)) is not None:
