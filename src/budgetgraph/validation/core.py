@@ -1,30 +1,31 @@
-"""SHACL Core constraints as set-at-a-time SPARQL: one query per constraint, over every focus node at once.
+"""SHACL Core constraints in one pass over the validation store: each node shape's focus nodes are found once,
+each focus node's triples read once, and every constraint of the shape is tested on them in Python.
 
-Only the components budgetgraph's shapes use are compiled (min/max count, datatype, in, class, node kind,
-pattern, on predicate paths); a shape using anything else is refused, so nothing is silently skipped. pySHACL
-stays the reference: the tests compare the two on fixtures that break each component.
+The constraints budgetgraph's shapes use are local to a focus node (min/max count, datatype, in, class, node
+kind, pattern, on predicate paths), so reading a node's own triples (and, for sh:class, its values' types)
+decides them; one SPARQL query per constraint cost more in fixed overhead than the checks themselves. A shape
+using anything else is refused, so nothing is silently skipped. pySHACL stays the reference: the tests compare
+the two on fixtures that break each component.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdflib import RDFS, SH, Graph, Literal, URIRef
+import pyoxigraph
+from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from budgetgraph.validation.report import SEVERITIES
+from budgetgraph.validation.report import SEVERITIES, Finding
 
-# A class and its subclasses are listed in VALUES rather than matched with a/rdfs:subClassOf*: three times
-# faster in pyoxigraph, and the ontology that declares the subclasses is fixed when the shapes are compiled.
-ON_VALUES = "SELECT DISTINCT ?this ?value WHERE {{ VALUES ?class {{ {target} }} ?this a ?class ; {path} ?value . FILTER ({test}) }}"
-COUNTED = (
-    "SELECT ?this (COUNT(DISTINCT ?value) AS ?count) WHERE {{ VALUES ?class {{ {target} }} ?this a ?class . "
-    "OPTIONAL {{ ?this {path} ?value }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {test})"
-)
-NODE_KINDS = {SH.IRI: "isIRI(?value)", SH.Literal: "isLiteral(?value)", SH.BlankNode: "isBlank(?value)"}
+Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+NODE_KINDS = {SH.IRI: pyoxigraph.NamedNode, SH.Literal: pyoxigraph.Literal, SH.BlankNode: pyoxigraph.BlankNode}
 KNOWN = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["in"], SH["class"], SH.nodeKind, SH.pattern}
+TYPE = pyoxigraph.NamedNode(str(RDF.type))
+NONE: frozenset[Term] = frozenset()
 
 
 class UnsupportedShape(ValueError):
@@ -33,29 +34,45 @@ class UnsupportedShape(ValueError):
 
 @dataclass(frozen=True)
 class CoreCheck:
+    """One constraint of a property shape: on the number of the focus node's values (``counts``), or on each
+    value, which ``fails`` tests given a lookup of a node's types."""
+
     shape: str  # the node shape holding the property shape, as findings name it
     path: str
     component: str
     severity: str
-    query: str
-    describe: Callable[[dict[str, str]], str]  # a message from the solution's values
+    counts: bool
+    fails: Callable[..., bool]  # (count) or (value, types)
+    describe: Callable[[str, str], str]  # a message from the focus node and the count or value
+    predicate: pyoxigraph.NamedNode  # the path, as the store's term
+
+    def finding(self, focus: str, found: str) -> Finding:
+        return Finding(focus, self.severity, self.shape, self.describe(focus, found), self.path, self.component)
 
 
-def compile_core(shapes: Graph, ontology: Graph) -> tuple[CoreCheck, ...]:
-    """Queries for the core constraints of ``shapes``; ``ontology`` says which classes are subclasses of which."""
-    def with_subclasses(cls: Node) -> str:
-        return " ".join(sorted({c.n3() for c in ontology.transitive_subjects(RDFS.subClassOf, cls)} | {cls.n3()}))
+@dataclass(frozen=True)
+class CoreTarget:
+    """A node shape's target class with its subclasses, and the checks of all its property shapes."""
 
-    checks: list[CoreCheck] = []
+    classes: tuple[pyoxigraph.NamedNode, ...]
+    checks: tuple[CoreCheck, ...]
+
+
+def compile_core(shapes: Graph, ontology: Graph) -> tuple[CoreTarget, ...]:
+    """The core constraints of ``shapes``, by target; ``ontology`` says which classes are subclasses of which."""
+    def with_subclasses(cls: Node) -> frozenset[pyoxigraph.NamedNode]:
+        return frozenset(map(_term, {*ontology.transitive_subjects(RDFS.subClassOf, cls), cls}))
+
+    targets = []
     for node_shape, target in shapes.subject_objects(SH.targetClass):
         severity = SEVERITIES[shapes.value(node_shape, SH.severity, default=SH.Violation)]  # type: ignore[index]
-        for prop in shapes.objects(node_shape, SH.property):
-            checks.extend(_property_checks(shapes, node_shape, with_subclasses(target), prop, severity, with_subclasses))
-    return tuple(checks)
+        checks = [c for prop in shapes.objects(node_shape, SH.property) for c in _property_checks(shapes, node_shape, prop, severity, with_subclasses)]
+        targets.append(CoreTarget(tuple(sorted(with_subclasses(target), key=str)), tuple(checks)))
+    return tuple(targets)
 
 
 def _property_checks(
-    shapes: Graph, node_shape: Node, target: str, prop: Node, severity: str, with_subclasses: Callable[[Node], str]
+    shapes: Graph, node_shape: Node, prop: Node, severity: str, with_subclasses: Callable[[Node], frozenset[pyoxigraph.NamedNode]]
 ) -> list[CoreCheck]:
     unknown = {p for p in shapes.predicates(prop) if p not in KNOWN}
     path = shapes.value(prop, SH.path)
@@ -63,34 +80,70 @@ def _property_checks(
         raise UnsupportedShape(f"{node_shape}: only predicate paths and {sorted(map(str, KNOWN))} are compiled, not {unknown or path}")
     name = path.n3(shapes.namespace_manager)
 
-    def check(component: str, query: str, describe: Callable[[dict[str, str]], str]) -> CoreCheck:
-        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, query, describe)
+    def check(component: str, fails: Callable[..., bool], describe: Callable[[str, str], str], *, counts: bool = False) -> CoreCheck:
+        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, counts, fails, describe, pyoxigraph.NamedNode(path))
 
-    fill = {"target": target, "path": path.n3()}
     found = []
     if (least := shapes.value(prop, SH.minCount)) is not None:
-        found.append(check("MinCountConstraintComponent", COUNTED.format(**fill, test=f"< {int(least)}"),
-                           lambda s, n=int(least): f"{s['this']} has {s['count']} {name} values, at least {n} required"))
+        found.append(check("MinCountConstraintComponent", lambda count, n=int(least): count < n,
+                           lambda this, count, n=int(least): f"{this} has {count} {name} values, at least {n} required", counts=True))
     if (most := shapes.value(prop, SH.maxCount)) is not None:
-        found.append(check("MaxCountConstraintComponent", COUNTED.format(**fill, test=f"> {int(most)}"),
-                           lambda s, n=int(most): f"{s['this']} has {s['count']} {name} values, at most {n} allowed"))
+        found.append(check("MaxCountConstraintComponent", lambda count, n=int(most): count > n,
+                           lambda this, count, n=int(most): f"{this} has {count} {name} values, at most {n} allowed", counts=True))
     if (datatype := shapes.value(prop, SH.datatype)) is not None:
-        found.append(check("DatatypeConstraintComponent", ON_VALUES.format(**fill, test=f"!isLiteral(?value) || DATATYPE(?value) != {datatype.n3()}"),
-                           lambda s, d=datatype.n3(shapes.namespace_manager): f"{s['this']} {name} {s['value']!r} is not of datatype {d}"))
+        found.append(check("DatatypeConstraintComponent",
+                           lambda value, _, d=_term(datatype): not isinstance(value, pyoxigraph.Literal) or value.datatype != d,
+                           lambda this, value, d=datatype.n3(shapes.namespace_manager): f"{this} {name} {value!r} is not of datatype {d}"))
     if (members := shapes.value(prop, SH["in"])) is not None:
         allowed = list(Collection(shapes, members))
-        found.append(check("InConstraintComponent", ON_VALUES.format(**fill, test=f"?value NOT IN ({', '.join(m.n3() for m in allowed)})"),
-                           lambda s, a=allowed: f"{s['this']} {name} {s['value']!r} is not one of {', '.join(map(str, a))}"))
+        found.append(check("InConstraintComponent", lambda value, _, a=frozenset(map(_term, allowed)): value not in a,
+                           lambda this, value, a=allowed: f"{this} {name} {value!r} is not one of {', '.join(map(str, a))}"))
     if (cls := shapes.value(prop, SH["class"])) is not None:
-        found.append(check("ClassConstraintComponent", ON_VALUES.format(**fill, test=f"NOT EXISTS {{ VALUES ?required {{ {with_subclasses(cls)} }} ?value a ?required }}"),
-                           lambda s, c=cls.n3(shapes.namespace_manager): f"{s['this']} {name} {s['value']} is not a {c}"))
+        found.append(check("ClassConstraintComponent", lambda value, types, r=with_subclasses(cls): r.isdisjoint(types(value)),
+                           lambda this, value, c=cls.n3(shapes.namespace_manager): f"{this} {name} {value} is not a {c}"))
     if (kind := shapes.value(prop, SH.nodeKind)) is not None:
         if kind not in NODE_KINDS:
             raise UnsupportedShape(f"{node_shape}: node kind {kind} is not compiled")
-        found.append(check("NodeKindConstraintComponent", ON_VALUES.format(**fill, test=f"!{NODE_KINDS[kind]}"),
-                           lambda s, k=kind.n3(shapes.namespace_manager): f"{s['this']} {name} {s['value']!r} is not a {k}"))
+        found.append(check("NodeKindConstraintComponent", lambda value, _, k=NODE_KINDS[kind]: not isinstance(value, k),
+                           lambda this, value, k=kind.n3(shapes.namespace_manager): f"{this} {name} {value!r} is not a {k}"))
     if (pattern := shapes.value(prop, SH.pattern)) is not None:
-        found.append(check("PatternConstraintComponent", ON_VALUES.format(**fill, test=f"isBlank(?value) || !REGEX(STR(?value), {Literal(str(pattern)).n3()})"),
-                           lambda s, p=str(pattern): f"{s['this']} {name} {s['value']!r} does not match {p}"))
+        found.append(check("PatternConstraintComponent",
+                           lambda value, _, p=re.compile(str(pattern)): isinstance(value, pyoxigraph.BlankNode) or not p.search(value.value),
+                           lambda this, value, p=str(pattern): f"{this} {name} {value!r} does not match {p}"))
     return found
 
+
+def _term(node: Node) -> Term:
+    """An rdflib term of the shapes as the store's term, to compare with the data."""
+    if isinstance(node, Literal):
+        if node.language:
+            return pyoxigraph.Literal(str(node), language=node.language)
+        return pyoxigraph.Literal(str(node), datatype=pyoxigraph.NamedNode(str(node.datatype))) if node.datatype else pyoxigraph.Literal(str(node))
+    if isinstance(node, URIRef):
+        return pyoxigraph.NamedNode(str(node))
+    raise UnsupportedShape(f"{node} is neither an IRI nor a literal")
+
+
+def core_findings(store: pyoxigraph.Store, targets: tuple[CoreTarget, ...]) -> list[Finding]:
+    """Every core finding over all the store's graphs at once (their union, as the SPARQL constraints read it)."""
+    known: dict[Term, frozenset[Term]] = {}
+
+    def types(node: Term) -> frozenset[Term]:
+        if node not in known:
+            known[node] = frozenset() if isinstance(node, pyoxigraph.Literal) else frozenset(q.object for q in store.quads_for_pattern(node, TYPE, None))
+        return known[node]
+
+    findings = []
+    for target in targets:
+        for focus in {q.subject for cls in target.classes for q in store.quads_for_pattern(None, TYPE, cls)}:
+            values: dict[pyoxigraph.NamedNode, set[Term]] = {}
+            for quad in store.quads_for_pattern(focus, None, None):
+                values.setdefault(quad.predicate, set()).add(quad.object)
+            for check in target.checks:
+                found = values.get(check.predicate, NONE)
+                if check.counts:
+                    if check.fails(len(found)):
+                        findings.append(check.finding(focus.value, str(len(found))))
+                else:
+                    findings += [check.finding(focus.value, value.value) for value in found if check.fails(value, types)]
+    return findings

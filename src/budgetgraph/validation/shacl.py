@@ -1,5 +1,5 @@
-"""Run ``shapes/`` set-at-a-time in pyoxigraph: each SHACL-SPARQL constraint's SELECT, and the SHACL Core
-constraints compiled to SPARQL (``core.py``), each once over the whole document.
+"""Run ``shapes/`` set-at-a-time over a pyoxigraph store: each SHACL-SPARQL constraint's SELECT once over the
+whole document, and the SHACL Core constraints in one pass over its focus nodes (``core.py``).
 
 pySHACL evaluates a SPARQL constraint once per focus node in Python (minutes per document); the same SELECT run
 once in pyoxigraph takes milliseconds. The shapes stay the single source of truth: this module reads each
@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from budgetgraph.mapping import MappedDocument
 from budgetgraph.resources import resource
-from budgetgraph.validation.core import CoreCheck, compile_core
+from budgetgraph.validation.core import CoreTarget, compile_core, core_findings
 from budgetgraph.validation.report import SEVERITIES, Finding, ValidationReport
 
 MESSAGE_VARIABLE = re.compile(r"\{[?$](\w+)\}")
@@ -131,7 +131,7 @@ def data_graph(mapped: MappedDocument) -> Graph:
 
 
 @cache
-def core_checks() -> tuple[CoreCheck, ...]:
+def core_targets() -> tuple[CoreTarget, ...]:
     return compile_core(core_shapes(), ontology())
 
 
@@ -142,28 +142,45 @@ def ontology_ntriples() -> bytes:
 
 class _Scratch(threading.local):
     """An in-memory store per thread that holds the ontology, parsed once; each document's graphs are loaded
-    beside it for their validation and removed after. The graphs share no triple (the mapping keeps entities,
-    code lists and documents apart), so the union the queries read is the merge pySHACL reads."""
+    beside it for their validation. The graphs share no triple (the mapping keeps entities, code lists and
+    documents apart), so the union the queries read is the merge pySHACL reads.
+
+    The document's own graph is removed after its validation; the graphs it shares with others (code lists,
+    districts, departments, units) stay until a document comes without them or with other content under their
+    name, so a batch of documents of one year loads its code lists once."""
 
     def __init__(self) -> None:
         self.store = pyoxigraph.Store()
         self.store.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        self.shared: dict[pyoxigraph.NamedNode, bytes] = {}  # graphs left loaded, with their N-Triples
+
+    def load(self, mapped: MappedDocument, own: pyoxigraph.NamedNode) -> None:
+        """Make the store hold exactly the ontology and ``mapped``'s graphs, ``own`` being the document's."""
+        graphs = {pyoxigraph.NamedNode(str(name)): data for name, data in mapped.ntriples().items()}
+        for name in [n for n, data in self.shared.items() if graphs.get(n) != data]:
+            self.store.remove_graph(name)
+            del self.shared[name]
+        for name, data in graphs.items():
+            if name not in self.shared:
+                try:
+                    self.store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=name)
+                except BaseException:
+                    self.store.remove_graph(name)  # nothing half-loaded stays behind
+                    raise
+                if name != own:
+                    self.shared[name] = data
 
 
 _SCRATCH = _Scratch()
 
 
 def validate(mapped: MappedDocument) -> ValidationReport:
-    store = _SCRATCH.store
-    names = []
+    store, own = _SCRATCH.store, pyoxigraph.NamedNode(str(mapped.graph_name))
     try:
-        for name, data in mapped.ntriples().items():
-            names.append(pyoxigraph.NamedNode(str(name)))
-            store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=names[-1])
-        return ValidationReport(tuple(_compiled_core_findings(store) + _sparql_findings(store)))
+        _SCRATCH.load(mapped, own)
+        return ValidationReport(tuple(sorted(core_findings(store, core_targets()), key=_order) + _sparql_findings(store)))
     finally:
-        for name in names:
-            store.remove_graph(name)
+        store.remove_graph(own)
 
 
 def validate_with_pyshacl(mapped: MappedDocument, *, sparql: bool = True) -> ValidationReport:
@@ -198,17 +215,6 @@ def _shape_name(results: Graph, result: Node) -> str:
         return str(shape)
     holder = shapes_graph().value(predicate=SH.property, object=shape)
     return str(holder) if holder is not None else str(shape)
-
-
-def _compiled_core_findings(store: pyoxigraph.Store) -> list[Finding]:
-    findings = []
-    for check in core_checks():
-        solutions = store.query(check.query, use_default_graph_as_union=True)
-        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-        for solution in solutions:  # type: ignore[union-attr]
-            values = {name: solution[name].value for name in names if solution[name] is not None}
-            findings.append(Finding(values["this"], check.severity, check.shape, check.describe(values), check.path, check.component))
-    return sorted(findings, key=_order)
 
 
 def _sparql_findings(store: pyoxigraph.Store) -> list[Finding]:
