@@ -8,9 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
+from budgetgraph.mapping.triples import Triples
 from budgetgraph.validation import Finding, ValidationReport, validate
 from budgetgraph.validation.shacl import sparql_constraints, validate_with_pyshacl
 from conftest import BASE, CORPUS, ROOT, SEED, needs_corpus
@@ -32,6 +34,14 @@ def test_seed_warnings_are_the_genuine_inconsistencies(seed_rdf: MappedDocument)
         "西工区部门（单位）整体支出绩效目标申报审批表 row 6 (支出预算): 一般性项目 90.38 万元 ≠ 2021年部门支出总体情况表 合计 一般性项目 92.98 万元",
     ])
     assert {f.severity for f in report.findings} == {"Warning"}
+
+
+def _with_graph(mapped: MappedDocument, graph: Graph) -> MappedDocument:
+    """The mapped document with its own graph replaced."""
+    triples = Triples()
+    for triple in graph:
+        triples.add(triple)
+    return replace(mapped, triples=triples, _ntriples={})
 
 
 def _mutated(tmp_path: Path, old: str, new: str) -> MappedDocument:
@@ -129,7 +139,7 @@ def test_a_structural_violation_blocks_the_load(seed_rdf: MappedDocument) -> Non
     graph += seed_rdf.graph
     row = next(graph.subjects(BG.rowNumber, None))
     graph.set((row, BG.unit, Literal("美元")))
-    broken = replace(seed_rdf, graph=graph, _ntriples={})
+    broken = _with_graph(seed_rdf, graph)
     report = validate(broken)
     assert not report.conforms
     assert [f.focus for f in report.of_severity("Violation")] == [str(row)]
@@ -196,10 +206,10 @@ def _broken(seed_rdf: MappedDocument) -> MappedDocument:
     graph.set((rows[4], BG.table, Literal("table 1")))  # class
     graph.set((rows[5], BG.budgetUnit, BNode()))  # nodeKind
     department = graph.value(seed_rdf.dataset, BG.department)
-    district = next(seed_rdf.shared[next(n for n in seed_rdf.shared if "/district/" in n)].subjects(SKOS.notation, None))
+    district = next(s for s, p, _ in seed_rdf.shared[next(n for n in seed_rdf.shared if "/district/" in n)] if p == SKOS.notation)
     graph.add((district, SKOS.notation, URIRef(f"{district}#notation")))  # pattern, on an IRI; maxCount
-    graph += seed_rdf.shared[next(n for n in seed_rdf.shared if "/department/" in n)].triples((department, None, None))
-    return replace(seed_rdf, graph=graph, _ntriples={})
+    graph += [t for t in seed_rdf.shared[next(n for n in seed_rdf.shared if "/department/" in n)] if t[0] == department]
+    return _with_graph(seed_rdf, graph)
 
 
 def _violations(report: ValidationReport) -> list[tuple[str, str, str | None, str]]:
@@ -266,7 +276,7 @@ def test_one_yuan_more_in_a_consistent_real_document(kind: str, code: str, measu
     graph += mapped.graph
     row = next(o for o in graph.subjects(BG.code, Literal(code)) if graph.value(graph.value(o, BG.table), BG.tableKind) == BG["table-" + kind])
     graph.set((row, BG[measure], Literal(str(Decimal(str(graph.value(row, BG[measure]))) + 1), datatype=XSD.decimal)))
-    found = {(f.shape.removeprefix(SHAPES), f.message) for f in validate(replace(mapped, graph=graph, _ntriples={})).findings}
+    found = {(f.shape.removeprefix(SHAPES), f.message) for f in validate(_with_graph(mapped, graph)).findings}
     assert found == expected
 
 
