@@ -121,7 +121,7 @@ def _ingest(args: argparse.Namespace) -> int:
         tables, unread = tables + len(doc.tables), unread + len(doc.unread)
         print(
             f"{progress}: {doc.department} {doc.fiscal_year} {doc.phase.value}, {len(doc.tables)} tables read, "
-            f"{len(doc.unread)} not read, {len(outcome.mapped.graph)} triples, "
+            f"{len(doc.unread)} not read, {len(outcome.mapped.triples)} triples, "
             f"{len(report.of_severity('Warning'))} warnings, {len(report.of_severity('Info'))} notes → {outcome.mapped.graph_name}"
         )
         for table in doc.unread:
