@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rdflib import XSD, Graph, Literal, URIRef
 
@@ -25,6 +25,7 @@ def _parsed(data: bytes) -> set[pyoxigraph.Triple]:
 
 
 @given(st.lists(LITERALS, max_size=8))
+@example([Literal("第一行\n第二行"), Literal('"""\r\\')])
 def test_ntriples_parse_to_what_rdflib_writes(literals: list[Literal]) -> None:
     """Quotes, backslashes, line breaks, tabs, control characters and any Unicode text survive as rdflib writes
     them, and duplicates are written once."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Literal, Namespace
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
@@ -38,6 +38,21 @@ class Triples:
         return graph
 
     def ntriples(self) -> bytes:
-        """N-Triples in insertion order: rdflib's ``n3()`` of a term without a namespace manager is its
-        N-Triples form (full IRIs, escaped literals)."""
-        return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in self._triples).encode("utf-8")
+        """N-Triples in insertion order."""
+        return "".join(f"{s.n3()} {p.n3()} {_ntriples_term(o)} .\n" for s, p, o in self._triples).encode("utf-8")
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _ntriples_term(term: Node) -> str:
+    """``n3()`` of an IRI or blank node is already its N-Triples form; a literal's is Turtle, which writes a
+    multi-line string in triple quotes, so literals are quoted here as N-Triples requires."""
+    if not isinstance(term, Literal):
+        return term.n3()
+    quoted = '"' + str(term).translate(_ESCAPES) + '"'
+    if term.language:
+        return f"{quoted}@{term.language}"
+    if term.datatype:
+        return f"{quoted}^^<{term.datatype}>"
+    return quoted
