@@ -39,6 +39,16 @@ def test_ingest_then_query_answers_the_class_totals(tmp_path: Path) -> None:
     assert "435.02" in table and "一般公共服务支出" in table
 
 
+def test_query_commands_load_neither_the_pipeline_nor_the_service() -> None:
+    """Answering a query should not pay for importing rdflib's parsers, pySHACL or FastAPI (about a second)."""
+    probe = (
+        "import sys; from budgetgraph import cli; cli.main(['queries']); "
+        "print(sorted(m for m in ('pyshacl', 'fastapi', 'budgetgraph.pipeline', 'budgetgraph.ingest') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.splitlines()[-1] == "[]"
+
+
 def test_a_failed_document_keeps_the_batch_going_and_exits_non_zero(tmp_path: Path) -> None:
     junk = tmp_path / "junk.txt"
     junk.write_text("这不是预算文件\n", encoding="utf-8")

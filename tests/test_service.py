@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
 import io
+import json
 import socket
 import subprocess
 import threading
@@ -14,21 +14,22 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import pyoxigraph
 import httpx
+import pyoxigraph
 import pytest
+from conftest import BACKENDS, ROOT, live_client, load_trig, new_store, serving
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
 
-from budgetgraph.service import create_app
+from budgetgraph.config import Limits
 from budgetgraph.service import app as app_module
+from budgetgraph.service import create_app
 from budgetgraph.service.app import EXAMPLE_QUERY
-from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED, Limits
+from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED
 from budgetgraph.store import GraphStore
-from conftest import ROOT, live_client, BACKENDS, load_trig, new_store, serving
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "service-fixture.trig"
 BASE = "http://127.0.0.1:8000/"

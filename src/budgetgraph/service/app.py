@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 
 from budgetgraph import __version__
+from budgetgraph.config import Limits
 from budgetgraph.resources import resource
 from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, library_api, pages, query_page, resources, snapshot, sparql, void
 from budgetgraph.service.links import Linker
@@ -33,7 +34,7 @@ ONTOLOGY_PAGE = cache(lambda: render(ontology()))
 EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
 
 
-def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, limits: sparql.Limits = sparql.Limits()) -> FastAPI:
+def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, limits: Limits = Limits()) -> FastAPI:
     """The web service over ``store``, whose resources are named under ``base``: read-only, but for the admin
     API when ``admin_token`` is given; each SPARQL query within ``limits``. The dumps are written to a temporary
     folder, removed with the application."""

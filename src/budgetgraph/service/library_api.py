@@ -10,11 +10,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from budgetgraph import library
+from budgetgraph.config import Limits
 from budgetgraph.service import sparql
 from budgetgraph.store import GraphStore
 
 
-def router(store: GraphStore, limits: sparql.Limits) -> APIRouter:
+def router(store: GraphStore, limits: Limits) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/queries")

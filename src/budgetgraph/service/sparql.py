@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from budgetgraph.config import Limits
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.store import GraphStore
 from budgetgraph.store.base import Term
@@ -82,19 +83,6 @@ class LimitExceeded(Exception):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one query may cost and reach. Time and size are checked as the answer is written, which stops the
-    evaluation of a query whose solutions stream (most do); one that must see every solution before its first
-    (ORDER BY, an aggregate) is stopped only once it starts writing, and a server store applies its own timeout
-    too. ``service_calls`` lets queries call other endpoints (SERVICE): only an operator who wants this
-    server to reach other machines turns it on."""
-
-    timeout_s: float = 60.0
-    max_bytes: int = 100 * 2**20
-    service_calls: bool = False
 
 
 class _BoundedAnswer(io.RawIOBase):
