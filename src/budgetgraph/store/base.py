@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Union
 
 import pyoxigraph
@@ -26,6 +27,16 @@ Term = Union[pyoxigraph.NamedNode, pyoxigraph.Literal]
 QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, Iterable[pyoxigraph.Triple]]
 
 
+@dataclass(frozen=True)
+class GraphWrite:
+    """A graph to (re)write: its IRI as written in SPARQL (``<…>``), its N-Triples, and its digest when it is
+    a shared graph."""
+
+    iri: str
+    ntriples: bytes
+    digest: str | None
+
+
 class GraphStore(ABC):
     @abstractmethod
     def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
@@ -38,25 +49,29 @@ class GraphStore(ABC):
     def replace_graphs(self, graphs: Mapping[URIRef, bytes], *, shared: Collection[URIRef] = ()) -> None:
         """Replace each named graph by the given N-Triples, all graphs in one transaction.
 
-        N-Triples escaping makes any document text safe inside the update. A ``shared`` graph (code lists, the
-        ontology, a department that many documents name) is rewritten only when its content differs from what
-        the store holds, which its digest in the digest graph tells.
+        A ``shared`` graph (code lists, the ontology, a department that many documents name) is rewritten only
+        when its content differs from what the store holds, which its digest in the digest graph tells.
         """
-        operations = []
+        writes = []
         for name, ntriples in graphs.items():
-            iri = checked_iri(name)
-            if name in shared:
-                digest = hashlib.sha256(ntriples).hexdigest()
-                if self._holds(name, digest):
-                    continue
-                operations.append(f"DELETE WHERE {{ GRAPH <{DIGESTS}> {{ {iri} <{DIGEST}> ?old }} }}")
-                operations.append(f'INSERT DATA {{ GRAPH <{DIGESTS}> {{ {iri} <{DIGEST}> "{digest}" }} }}')
-            operations.append(f"DROP SILENT GRAPH {iri}")
-            body = ntriples.decode("utf-8")
+            digest = hashlib.sha256(ntriples).hexdigest() if name in shared else None
+            if digest is None or not self._holds(name, digest):
+                writes.append(GraphWrite(checked_iri(name), ntriples, digest))
+        if writes:
+            self._write(writes)
+
+    def _write(self, writes: list[GraphWrite]) -> None:
+        """Every write as one SPARQL update: N-Triples escaping makes any document text safe inside it."""
+        operations = []
+        for write in writes:
+            if write.digest is not None:
+                operations.append(f"DELETE WHERE {{ GRAPH <{DIGESTS}> {{ {write.iri} <{DIGEST}> ?old }} }}")
+                operations.append(f'INSERT DATA {{ GRAPH <{DIGESTS}> {{ {write.iri} <{DIGEST}> "{write.digest}" }} }}')
+            operations.append(f"DROP SILENT GRAPH {write.iri}")
+            body = write.ntriples.decode("utf-8")
             if body.strip():
-                operations.append(f"INSERT DATA {{ GRAPH {iri} {{\n{body}\n}} }}")
-        if operations:
-            self.update(" ;\n".join(operations))
+                operations.append(f"INSERT DATA {{ GRAPH {write.iri} {{\n{body}\n}} }}")
+        self.update(" ;\n".join(operations))
 
     def _holds(self, name: URIRef, digest: str) -> bool:
         found = self.query(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph
 
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.store.base import GraphStore, QueryResult, Term
+from budgetgraph.store.base import DIGEST, DIGESTS, GraphStore, GraphWrite, QueryResult, Term
 
 
 class EmbeddedStore(GraphStore):
@@ -43,6 +43,25 @@ class EmbeddedStore(GraphStore):
     def update(self, sparql: str) -> None:
         """A single SPARQL Update request is atomic in pyoxigraph."""
         self.engine.update(sparql)
+
+    def _write(self, writes: list[GraphWrite]) -> None:
+        """Graphs the store does not hold yet (a document's first load) have nothing to delete, so they are
+        loaded as one TriG document: one transaction, like the SPARQL update, at about a third of its cost on
+        disk. Anything to replace goes through the update."""
+        if self._holds_any(writes):
+            super()._write(writes)
+            return
+        parts = []
+        for write in writes:
+            parts.append(b"%s {\n%s\n}\n" % (write.iri.encode(), write.ntriples))
+            if write.digest is not None:
+                parts.append(f'<{DIGESTS}> {{ {write.iri} <{DIGEST}> "{write.digest}" . }}\n'.encode())
+        self.engine.load(b"".join(parts), format=pyoxigraph.RdfFormat.TRIG)
+
+    def _holds_any(self, writes: list[GraphWrite]) -> bool:
+        """Whether any of the graphs has a triple or a digest in the store."""
+        graphs = " ".join(write.iri for write in writes)
+        return bool(self.engine.query(f"ASK {{ VALUES ?g {{ {graphs} }} {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ GRAPH <{DIGESTS}> {{ ?g ?p ?o }} }} }}"))
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.engine.named_graphs() if isinstance(g, pyoxigraph.NamedNode))
