@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pyoxigraph
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -44,3 +46,17 @@ def test_graph_keeps_the_prefixes() -> None:
     triples = Triples({"bg": URIRef("https://w3id.org/budgetgraph/def#")})
     triples.add((SUBJECT, PREDICATE, Literal("办公费")))
     assert "bg:note" in triples.graph().serialize(format="turtle")
+
+
+@given(st.lists(LITERALS, max_size=8))
+def test_a_pickled_copy_writes_and_holds_the_same_triples(literals: list[Literal]) -> None:
+    """Worker processes hand documents over pickled; the copy travels as N-Triples and is parsed back when asked."""
+    triples = Triples()
+    for literal in literals:
+        triples.add((SUBJECT, PREDICATE, literal))
+    copy = pickle.loads(pickle.dumps(triples))
+    assert len(copy) == len(triples)
+    assert copy.ntriples() == triples.ntriples()
+    assert _parsed(copy.graph().serialize(format="nt", encoding="utf-8")) == _parsed(triples.ntriples())
+    copy.add((SUBJECT, PREDICATE, Literal("added after")))
+    assert len(copy) == len(triples) + (Literal("added after") not in literals)

@@ -17,29 +17,50 @@ Triple = tuple[Node, Node, Node]
 
 class Triples:
     def __init__(self, prefixes: dict[str, Namespace] | None = None) -> None:
-        self._triples: dict[Triple, None] = {}
         self.prefixes = prefixes or {}
+        self._triples: dict[Triple, None] | None = {}
+        self._written: bytes | None = None  # the N-Triples, once written or as unpickled
 
     def add(self, triple: Triple) -> None:
-        self._triples[triple] = None
+        self._set()[triple] = None
+        self._written = None
 
     def __iter__(self) -> Iterator[Triple]:
-        return iter(self._triples)
+        return iter(self._set())
 
     def __len__(self) -> int:
-        return len(self._triples)
+        if self._triples is None and self._written is not None:
+            return self._written.count(b"\n")  # one triple a line: line breaks in literals are escaped
+        return len(self._set())
 
     def graph(self) -> Graph:
         graph = Graph()
         for prefix, namespace in self.prefixes.items():
             graph.bind(prefix, namespace)
-        for triple in self._triples:
+        for triple in self._set():
             graph.add(triple)
         return graph
 
     def ntriples(self) -> bytes:
         """N-Triples in insertion order."""
-        return "".join(f"{s.n3()} {p.n3()} {_ntriples_term(o)} .\n" for s, p, o in self._triples).encode("utf-8")
+        if self._written is None:
+            self._written = "".join(f"{s.n3()} {p.n3()} {_ntriples_term(o)} .\n" for s, p, o in self._set()).encode("utf-8")
+        return self._written
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled as its N-Triples, parsed back only if asked for: a worker process hands a document to the
+        loading process several times faster than as rdflib terms, and the loader only needs the N-Triples."""
+        return {"prefixes": self.prefixes, "ntriples": self.ntriples()}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.prefixes = state["prefixes"]  # type: ignore[assignment]
+        self._written = state["ntriples"]  # type: ignore[assignment]
+        self._triples = None
+
+    def _set(self) -> dict[Triple, None]:
+        if self._triples is None:
+            self._triples = dict.fromkeys(Graph().parse(data=self._written, format="nt"))
+        return self._triples
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
