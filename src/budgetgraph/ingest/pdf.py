@@ -15,7 +15,8 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.ingest.text import Line
+from budgetgraph.ingest.columns import indent_steps
+from budgetgraph.ingest.text import Line, cell_text
 
 WRAPPED_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n|\n(?=[\u3000-\u9fff\uff00-\uffef])")
 COLUMN_GAP = 1.2  # character sizes: a wider blank between two texts of a line sets them in different columns
@@ -58,8 +59,9 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
         for p in paragraphs
     ]
     for table in tables:
-        for row, cells in zip(table.rows, table.extract(), strict=True):
-            texts = tuple(_unwrap(cell or "") for cell in cells)
+        indents = indent_steps([_first_word_start(page, row.cells[0]) for row in table.rows])
+        for row, cells, indent in zip(table.rows, table.extract(), indents, strict=True):
+            texts = (cell_text(_unwrap(cells[0] or ""), indent), *(_unwrap(cell or "") for cell in cells[1:]))
             if any(texts):
                 items.append((row.bbox[1], Line(0, texts)))
     items.sort(key=lambda item: item[0])
@@ -94,7 +96,21 @@ def _positioned(line: dict, page_width: float) -> tuple[float, Line]:  # type: i
         chunks = [(line["text"].strip(), (line["x0"], line["x1"]))]
     wide = line["x1"] - line["x0"] >= page_width / 2
     cells, extents = tuple(text for text, _ in chunks), tuple(extent for _, extent in chunks)
-    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents)
+    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents, size=_size(line))
+
+
+def _first_word_start(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float] | None) -> tuple[float, float] | None:
+    """Where a ruled cell's text starts (x0 of its first line's first character) and that character's size; a
+    wrapped cell's later lines start at the cell's edge whatever the indentation, so only the first line counts."""
+    if bbox is None:
+        return None
+    x0, top, x1, bottom = bbox
+    ink = [c for c in page.chars if c["text"].strip() and x0 <= c["x0"] < x1 and top <= c["top"] < bottom]
+    if not ink:
+        return None
+    first_line = min(c["top"] for c in ink)
+    first = min((c for c in ink if c["top"] - first_line < c["size"] / 2), key=lambda c: c["x0"])
+    return first["x0"], first["size"]
 
 
 def _unwrap(cell: str) -> str:
