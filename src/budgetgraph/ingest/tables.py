@@ -10,7 +10,7 @@ from budgetgraph.codelists import class_code_for_name
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest.amounts import NOT_APPLICABLE, parse_amount
 from budgetgraph.normalise import key, squeeze
-from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind
+from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind, without_numbering
 from budgetgraph.ingest.columns import align_columns
 from budgetgraph.ingest.hierarchy import indented_hierarchy
 from budgetgraph.ingest.text import Line, indent_of
@@ -246,7 +246,7 @@ def _stack_blocks(paths: list[str], body: list[Line]) -> tuple[list[str], list[L
 
 
 def _table(block: TableBlock, number: int, paths: list[str], rows: list[Row], notes: tuple[str, ...]) -> Table:
-    title = re.sub(r"^\d+[.．、]\s*", "", squeeze(block.title.text))
+    title = without_numbering(squeeze(block.title.text))
     columns = tuple(p for p in paths if p)
     return Table(number, block.kind, title, block.unit, columns, tuple(rows), block.title.number, block.title.page, notes)
 
