@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from budgetgraph.ingest.columns import indent_steps
+from budgetgraph.ingest.columns import indent_first_column
 from budgetgraph.ingest.hierarchy import indented_hierarchy
+from budgetgraph.ingest.text import Line, indent_of
 
 
-def test_indent_steps_count_characters_from_the_leftmost_start() -> None:
-    # 6-point characters: a 款 two characters in, a 项 four, a blank cell, a start 0.4 point off its step
-    assert indent_steps([(28.5, 6.0), (40.5, 6.0), (52.5, 6.0), None, (40.9, 6.0)]) == [0, 2, 4, 0, 2]
+def test_the_first_column_is_indented_in_characters_from_the_leftmost_start() -> None:
+    """6-point characters: a 款 two characters in, a 项 four; a line without a start (a note) is left as it is;
+    a start 0.4 point off its step is that step."""
+    lines = [
+        Line(1, ("一般公共服务支出", "3.00"), start=(28.5, 6.0)),
+        Line(2, ("政府办公厅（室）及相关机构事务", "3.00"), start=(40.5, 6.0)),
+        Line(3, ("行政运行", "3.00"), start=(52.9, 6.0)),
+        Line(4, ("注：合成",)),
+    ]
+    assert [indent_of(line.cells[0]) for line in indent_first_column(lines)] == [0, 2, 4, 0]
+    assert [line.cells[1:] for line in indent_first_column(lines)] == [line.cells[1:] for line in lines]
+
+
+def test_a_continued_page_without_a_class_keeps_its_depths() -> None:
+    """A table continued on a page that begins with a 项 and holds no 类: its lines keep their depth."""
+    lines = [
+        Line(1, ("一般公共服务支出",), page=1, start=(28.5, 6.0)),
+        Line(1, ("行政运行",), page=2, start=(52.5, 6.0)),
+        Line(2, ("政府办公厅（室）及相关机构事务",), page=2, start=(40.5, 6.0)),
+    ]
+    assert [indent_of(line.cells[0]) for line in indent_first_column(lines)] == [0, 4, 2]
 
 
 def test_indented_lines_give_levels_and_parents() -> None:

@@ -1,4 +1,5 @@
-"""Columns from positions: the rows of a table printed without rules, lined up in the table's columns.
+"""Columns and indentation from positions: the rows of a table printed without rules, lined up in the table's
+columns; the indentation of the first column of any PDF table.
 
 A PDF page without ruling lines gives each line's texts with their extents (``Line.extents``). The table's
 columns are the extents of the texts of its rows that hold figures (amounts, codes), merged where they overlap;
@@ -7,14 +8,15 @@ overlaps, so a heading that spans several columns sits in the first of them, bla
 in every other format.
 
 A names-only classification shows its 款 and 项 by indenting them, blank space that a PDF's text layer does not
-keep: the indentation is where each text of the first column starts, measured from the leftmost start in that
-column, in steps of one character (``indent_steps``), and it is kept as leading full-width spaces as the other
-formats keep it.
+keep: ``indent_first_column`` measures it from where the text of each row's first cell starts (``Line.start``),
+in characters from the leftmost start among the table's rows (over all its pages, a continued page may hold no
+类), and keeps it as leading full-width spaces, as the other formats keep it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from budgetgraph.ingest.text import Line, cell_text
 
@@ -28,20 +30,20 @@ def align_columns(lines: list[Line]) -> list[Line]:
     if not positioned:
         return lines
     columns = _columns(positioned)
-    steps = iter(indent_steps([_first_column_start(line, columns[0]) for line in positioned]))
-    return [_placed(line, columns, next(steps)) if line.extents else line for line in lines]
+    return [_placed(line, columns) if line.extents else line for line in lines]
 
 
-def indent_steps(starts: list[tuple[float, float] | None]) -> list[int]:
-    """How far each text of a column is indented, from its start and character size (x0, size), in characters
-    from the leftmost start; 0 where there is no text."""
-    leftmost = min((x0 for x0, _ in filter(None, starts)), default=0.0)
-    return [round((start[0] - leftmost) / start[1]) if start else 0 for start in starts]
+def indent_first_column(lines: list[Line]) -> list[Line]:
+    """The lines with the text of their first cell indented as far as it starts right of the leftmost start."""
+    starts = [line.start for line in lines if line.start]
+    if not starts:
+        return lines
+    leftmost = min(x0 for x0, _ in starts)
+    return [_indented(line, line.start[0] - leftmost, line.start[1]) if line.start else line for line in lines]
 
 
-def _first_column_start(line: Line, column: Extent) -> tuple[float, float] | None:
-    extent = (line.extents or ())[0]
-    return (extent[0], line.size or 1.0) if _overlap(extent, column) else None
+def _indented(line: Line, offset: float, size: float) -> Line:
+    return replace(line, cells=(cell_text(line.cells[0], round(offset / size)), *line.cells[1:]))
 
 
 def _columns(lines: list[Line]) -> list[Extent]:
@@ -68,10 +70,10 @@ def _overlap(a: Extent, b: Extent) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _placed(line: Line, columns: list[Extent], indent: int) -> Line:
+def _placed(line: Line, columns: list[Extent]) -> Line:
     cells = [""] * len(columns)
     for text, extent in zip(line.cells, line.extents or ()):
         index = next(i for i, column in enumerate(columns) if _overlap(extent, column))
         cells[index] = f"{cells[index]} {text}".strip()
-    cells[0] = cell_text(cells[0], indent)
-    return Line(line.number, tuple(cells), line.page, line.prose)
+    starts_first_column = bool(line.extents) and _overlap(line.extents[0], columns[0])
+    return Line(line.number, tuple(cells), line.page, line.prose, start=line.start if starts_first_column else None)

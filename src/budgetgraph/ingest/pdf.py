@@ -15,8 +15,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetgraph.errors import BudgetgraphError
-from budgetgraph.ingest.columns import indent_steps
-from budgetgraph.ingest.text import Line, cell_text
+from budgetgraph.ingest.text import Line
 
 WRAPPED_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n|\n(?=[\u3000-\u9fff\uff00-\uffef])")
 COLUMN_GAP = 1.2  # character sizes: a wider blank between two texts of a line sets them in different columns
@@ -59,11 +58,10 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
         for p in paragraphs
     ]
     for table in tables:
-        indents = indent_steps([_first_word_start(page, row.cells[0]) for row in table.rows])
-        for row, cells, indent in zip(table.rows, table.extract(), indents, strict=True):
-            texts = (cell_text(_unwrap(cells[0] or ""), indent), *(_unwrap(cell or "") for cell in cells[1:]))
+        for row, cells in zip(table.rows, table.extract(), strict=True):
+            texts = tuple(_unwrap(cell or "") for cell in cells)
             if any(texts):
-                items.append((row.bbox[1], Line(0, texts)))
+                items.append((row.bbox[1], Line(0, texts, start=_first_word_start(page, row.cells[0]))))
     items.sort(key=lambda item: item[0])
     return [replace(line, number=index, page=number) for index, (_, line) in enumerate(items, start=1)]
 
@@ -96,7 +94,8 @@ def _positioned(line: dict, page_width: float) -> tuple[float, Line]:  # type: i
         chunks = [(line["text"].strip(), (line["x0"], line["x1"]))]
     wide = line["x1"] - line["x0"] >= page_width / 2
     cells, extents = tuple(text for text, _ in chunks), tuple(extent for _, extent in chunks)
-    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents, size=_size(line))
+    start = (extents[0][0], _size(line))
+    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents, start=start)
 
 
 def _first_word_start(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float] | None) -> tuple[float, float] | None:

@@ -11,7 +11,7 @@ from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest.amounts import NOT_APPLICABLE, parse_amount
 from budgetgraph.normalise import key, squeeze
 from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind, without_numbering
-from budgetgraph.ingest.columns import align_columns
+from budgetgraph.ingest.columns import align_columns, indent_first_column
 from budgetgraph.ingest.hierarchy import indented_hierarchy
 from budgetgraph.ingest.text import Line, indent_of
 from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind
@@ -60,7 +60,7 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
     blocks = []
     for position, (index, kind, unit, body_start) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
-        blocks.append(TableBlock(kind, lines[index], unit, align_columns(_until_prose(lines[body_start:end]))))
+        blocks.append(TableBlock(kind, lines[index], unit, indent_first_column(align_columns(_until_prose(lines[body_start:end])))))
     return blocks
 
 
