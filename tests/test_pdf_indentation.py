@@ -43,3 +43,13 @@ def test_a_first_line_that_is_indented_gives_no_levels() -> None:
 def test_more_than_three_depths_give_no_levels() -> None:
     lines = [(1, "一般公共服务支出", 0), (2, "政府办公厅（室）及相关机构事务", 1), (3, "行政运行", 2), (4, "机关服务", 3)]
     assert indented_hierarchy(lines, functional=True) == {}
+
+
+def test_figures_in_the_first_column_are_not_indented_nor_measured_from() -> None:
+    """A 绩效 summary prints amounts in its first column, a coded table its codes: set as figures are set."""
+    lines = [
+        Line(1, ("201", "一般公共服务支出"), start=(20.0, 6.0)),
+        Line(2, ("合计", "3.00"), start=(28.5, 6.0)),
+        Line(3, ("1,234.50", "3.00"), start=(60.0, 6.0)),
+    ]
+    assert [line.cells[0] for line in indent_first_column(lines)] == ["201", "合计", "1,234.50"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from budgetgraph.ingest.amounts import parse_amount
 from budgetgraph.ingest.text import Line, cell_text
 
 FIGURE = re.compile(r"[-−△]?[\d,]+(\.\d+)?%?|\([\d,]+(\.\d+)?\)|-")
@@ -34,12 +35,18 @@ def align_columns(lines: list[Line]) -> list[Line]:
 
 
 def indent_first_column(lines: list[Line]) -> list[Line]:
-    """The lines with the text of their first cell indented as far as it starts right of the leftmost start."""
-    starts = [line.start for line in lines if line.start]
-    if not starts:
+    """The lines with the name in their first cell indented as far as it starts right of the leftmost name's start
+    (an amount or a code there is set as its column sets figures, which says nothing of levels)."""
+    starts = [_name_start(line) for line in lines]
+    known = [start for start in starts if start]
+    if not known:
         return lines
-    leftmost = min(x0 for x0, _ in starts)
-    return [_indented(line, line.start[0] - leftmost, line.start[1]) if line.start else line for line in lines]
+    leftmost = min(x0 for x0, _ in known)
+    return [_indented(line, start[0] - leftmost, start[1]) if start else line for line, start in zip(lines, starts)]
+
+
+def _name_start(line: Line) -> tuple[float, float] | None:
+    return line.start if line.start and parse_amount(line.cells[0]) is None else None
 
 
 def _indented(line: Line, offset: float, size: float) -> Line:

@@ -78,7 +78,7 @@ def _until_prose(lines: list[Line]) -> list[Line]:
 
 def _is_numbering(line: Line) -> bool:
     """The column-number row under some headers: "** ** 1 2 3 …", "栏次 1 栏次 2"."""
-    return all(re.fullmatch(r"\*+|\d{1,2}|栏\s*次", cell) for cell in line.filled)
+    return all(re.fullmatch(r"\*+|\d{1,2}|栏\s*次", cell.strip()) for cell in line.filled)
 
 
 def _is_header(line: Line) -> bool:
