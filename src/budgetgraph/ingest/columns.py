@@ -8,9 +8,9 @@ overlaps, so a heading that spans several columns sits in the first of them, bla
 in every other format.
 
 A names-only classification shows its 款 and 项 by indenting them, blank space that a PDF's text layer does not
-keep: ``indent_first_column`` measures it from where the text of each row's first cell starts (``Line.start``),
-in characters from the leftmost start among the table's rows (over all its pages, a continued page may hold no
-类), and keeps it as leading full-width spaces, as the other formats keep it.
+keep: ``indent_first_column`` measures it from where the name in each row's first cell starts (``Line.start``),
+in characters from the leftmost name's start among the table's rows (over all its pages: a continued page may
+hold no 类), and keeps it as leading full-width spaces, as the other formats keep it.
 """
 
 from __future__ import annotations
