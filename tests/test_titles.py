@@ -62,6 +62,9 @@ def test_a_numbered_title_names_the_table_its_words_name(numbering: str, title: 
         ("四、财政拨款收入支出决算总表", "财政拨款收入支出决算总表"),
         ("（一）收入决算表", "收入决算表"),
         ("1.部门收入预算总表", "部门收入预算总表"),
+        ("表一 一般公共预算财政拨款支出决算表", "一般公共预算财政拨款支出决算表"),
+        ("表一一般公共预算财政拨款支出决算表", "一般公共预算财政拨款支出决算表"),  # 一般 is no numeral
+        ("表 3 - 1 支出决算表", "支出决算表"),  # spaces a PDF's text puts between characters
     ],
 )
 def test_real_numberings_are_stripped(printed: str, title: str) -> None:

@@ -114,24 +114,26 @@ def split_phase(path: str) -> tuple[str, Phase | None]:
 
 
 # The numbering printed before a title, one or more: 表一： 附表3 表3-1 预算01表 1. 1、 一、 （一） (a year, 2023年,
-# is no numbering: a bare number counts only with its separator, and a year has four digits).
-_NUMBER = r"(?:[0-9０-９]+|[一二三四五六七八九十]+)"
+# is no numbering: a bare number counts only with its separator, and a year has four digits). A numeral does not
+# take the first character of a title that starts with one (表一一般公共预算…, 表三三公经费…).
+_NUMBER = r"(?:[0-9０-９]+|[一二三四五六七八九十]+(?![般公]))"
 TITLE_NUMBERING = re.compile(
-    rf"^(?:(?:(?:附|预算|决算)?表\s*{_NUMBER}(?:[-－—–]{_NUMBER})*"
+    rf"^(?:(?:(?:附|预算|决算)?表\s*{_NUMBER}(?:\s*[-－—–]\s*{_NUMBER})*"
     rf"|(?:预算|决算){_NUMBER}表"
-    rf"|[0-9０-９]{{1,2}}(?:[.．][0-9０-９]{{1,2}})*[.．、:：]"
-    rf"|[一二三四五六七八九十]+[、.．:：]"
-    rf"|[(（]{_NUMBER}[)）])[.．、:：\s]*)+"
+    rf"|[0-9０-９]{{1,2}}(?:[.．][0-9０-９]{{1,2}})*\s*[.．、:：]"
+    rf"|[一二三四五六七八九十]+\s*[、.．:：]"
+    rf"|[(（]\s*{_NUMBER}\s*[)）])[.．、:：\s]*)+"
 )
 
 
 def without_numbering(title: str) -> str:
-    """"表一：收入支出决算总表" → "收入支出决算总表": the table is the same whatever its number."""
+    """"表一：收入支出决算总表" → "收入支出决算总表": the table is the same whatever its number. Before spaces are
+    squeezed out: the space in "表一 一般公共预算…" is what ends the number."""
     return TITLE_NUMBERING.sub("", title.strip())
 
 
 def table_kind(title: str) -> TableKind | None:
-    folded = without_numbering(key(title))
+    folded = key(without_numbering(title))
     return next((kind for kind, pattern in TITLES if pattern.search(folded)), None)
 
 

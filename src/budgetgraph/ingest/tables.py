@@ -246,7 +246,7 @@ def _stack_blocks(paths: list[str], body: list[Line]) -> tuple[list[str], list[L
 
 
 def _table(block: TableBlock, number: int, paths: list[str], rows: list[Row], notes: tuple[str, ...]) -> Table:
-    title = without_numbering(squeeze(block.title.text))
+    title = squeeze(without_numbering(block.title.text))
     columns = tuple(p for p in paths if p)
     return Table(number, block.kind, title, block.unit, columns, tuple(rows), block.title.number, block.title.page, notes)
 
