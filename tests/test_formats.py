@@ -90,21 +90,13 @@ def test_html_spans_keep_cells_in_their_columns() -> None:
 
 
 VARIANTS = DATA / "variants" / "synthetic-variants-2023-final"  # 合成: 千元, negatives, names indented (variants/SOURCE.md)
-HIERARCHY = {"role", "function_code", "level", "parent"}
+GENERAL_BUDGET = DATA / "variants" / "synthetic-general-budget-income-expenditure-2023-final"  # 合成: 永川-style 决算 table
+SUFFIXES = (".xlsx", ".xls", ".docx", ".html", ".pdf", "-unruled.pdf")
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".docx", ".html"])
-def test_each_rendering_of_the_variants_reads_as_the_text(suffix: str) -> None:
-    """The indentation survives as a cell's indent (XLSX) or its leading full-width spaces (XLS, DOCX, HTML)."""
-    assert _content(read_document(VARIANTS.with_suffix(suffix))) == _content(read_document(VARIANTS.with_suffix(".txt")))
-
-
-@pytest.mark.parametrize("name", [VARIANTS.name + ".pdf", VARIANTS.name + "-unruled.pdf"])
-def test_the_variants_printed_to_pdf_keep_every_figure_but_not_the_indentation(name: str) -> None:
-    """Printed, the indentation is only white space the text layer does not keep: every name and figure is read,
-    the levels are not (yet)."""
-    def flat(value: object) -> object:
-        if isinstance(value, dict):
-            return {k: flat(v) for k, v in value.items() if k not in HIERARCHY}
-        return [flat(v) for v in value] if isinstance(value, list) else value
-    assert flat(_content(read_document(VARIANTS.parent / name))) == flat(_content(read_document(VARIANTS.with_suffix(".txt"))))
+@pytest.mark.parametrize("stem, suffix", [(stem, suffix) for stem in (VARIANTS, GENERAL_BUDGET) for suffix in SUFFIXES])
+def test_each_rendering_of_the_variants_reads_as_the_text(stem: Path, suffix: str) -> None:
+    """The indentation survives as a cell's indent (XLSX), its leading full-width spaces (XLS, DOCX, HTML), or
+    where a PDF's words start in the name column (ruled or not): every rendering gives the text's levels and
+    parents, and the nested headers of the 一般公共预算财政拨款收入支出决算表 their columns."""
+    assert _content(read_document(stem.parent / (stem.name + suffix))) == _content(read_document(stem.with_suffix(".txt")))

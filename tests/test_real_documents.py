@@ -1,8 +1,9 @@
 """Real published documents from other provinces, levels and years (bundled in data/real; their sources and
 answer keys in tests/data/real, SOURCE.md and expected.json): every
 table, row label, code and amount against answer keys written by hand from the published pages. The variants no
-real page was found for (千元, negative amounts, names-only classifications shown by indentation) are a synthetic
-document, marked 合成, in tests/data/variants with its key, checked the same way."""
+real page was found for (千元, negative amounts, names-only classifications shown by indentation; the one-sided
+一般公共预算财政拨款收入支出决算表) are synthetic documents, marked 合成, in tests/data/variants with their keys, checked
+the same way."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Render a document in the seed's text layout (the seed itself by default) into other formats, as publishers do.
 
     python tests/data/make_fixtures.py      (writes tests/data/seed.xlsx, .xls, .docx, .html, .pdf, -unruled.pdf,
-                                             and the same beside tests/data/variants/synthetic-variants-2023-final.txt)
+                                             and the same beside each synthetic text in tests/data/variants)
 
 The XLSX holds the explanatory text on a first sheet, one paragraph a row, and each annexed table on a sheet
 of its own, cell for cell; amounts are numbers formatted with the decimals the text prints. The DOCX and the
@@ -234,7 +234,10 @@ def render_xlsx(path: Path, text: str) -> None:
     workbook.save(path)
 
 
-VARIANTS = HERE / "variants" / "synthetic-variants-2023-final.txt"
+VARIANTS = (  # synthetic (合成): see variants/SOURCE.md
+    HERE / "variants" / "synthetic-variants-2023-final.txt",
+    HERE / "variants" / "synthetic-general-budget-income-expenditure-2023-final.txt",
+)
 
 
 def render_all(text: str, stem: Path, *, pdf: bool = True) -> None:
@@ -250,4 +253,5 @@ def render_all(text: str, stem: Path, *, pdf: bool = True) -> None:
 
 if __name__ == "__main__":
     render_all(SEED.read_text(encoding="utf-8"), HERE / "seed")
-    render_all(VARIANTS.read_text(encoding="utf-8"), VARIANTS.with_suffix(""))
+    for variant in VARIANTS:
+        render_all(variant.read_text(encoding="utf-8"), variant.with_suffix(""))

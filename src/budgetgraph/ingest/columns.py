@@ -1,17 +1,25 @@
-"""Columns from positions: the rows of a table printed without rules, lined up in the table's columns.
+"""Columns and indentation from positions: the rows of a table printed without rules, lined up in the table's
+columns; the indentation of the first column of any PDF table.
 
 A PDF page without ruling lines gives each line's texts with their extents (``Line.extents``). The table's
 columns are the extents of the texts of its rows that hold figures (amounts, codes), merged where they overlap;
 a heading over columns no figure fills (an empty column) adds its own. Each text then goes to the first column it
 overlaps, so a heading that spans several columns sits in the first of them, blank after it, as merged cells do
 in every other format.
+
+A names-only classification shows its 款 and 项 by indenting them, blank space that a PDF's text layer does not
+keep: ``indent_first_column`` measures it from where the name in each row's first cell starts (``Line.start``),
+in characters from the leftmost name's start among the table's rows (over all its pages: a continued page may
+hold no 类), and keeps it as leading full-width spaces, as the other formats keep it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from budgetgraph.ingest.text import Line
+from budgetgraph.ingest.amounts import parse_amount
+from budgetgraph.ingest.text import Line, cell_text
 
 FIGURE = re.compile(r"[-−△]?[\d,]+(\.\d+)?%?|\([\d,]+(\.\d+)?\)|-")
 Extent = tuple[float, float]
@@ -24,6 +32,25 @@ def align_columns(lines: list[Line]) -> list[Line]:
         return lines
     columns = _columns(positioned)
     return [_placed(line, columns) if line.extents else line for line in lines]
+
+
+def indent_first_column(lines: list[Line]) -> list[Line]:
+    """The lines with the name in their first cell indented as far as it starts right of the leftmost name's start
+    (an amount or a code there is set as its column sets figures, which says nothing of levels)."""
+    starts = [_name_start(line) for line in lines]
+    known = [start for start in starts if start]
+    if not known:
+        return lines
+    leftmost = min(x0 for x0, _ in known)
+    return [_indented(line, start[0] - leftmost, start[1]) if start else line for line, start in zip(lines, starts)]
+
+
+def _name_start(line: Line) -> tuple[float, float] | None:
+    return line.start if line.start and parse_amount(line.cells[0]) is None else None
+
+
+def _indented(line: Line, offset: float, size: float) -> Line:
+    return replace(line, cells=(cell_text(line.cells[0], round(offset / size)), *line.cells[1:]))
 
 
 def _columns(lines: list[Line]) -> list[Extent]:
@@ -55,4 +82,5 @@ def _placed(line: Line, columns: list[Extent]) -> Line:
     for text, extent in zip(line.cells, line.extents or ()):
         index = next(i for i, column in enumerate(columns) if _overlap(extent, column))
         cells[index] = f"{cells[index]} {text}".strip()
-    return Line(line.number, tuple(cells), line.page, line.prose)
+    starts_first_column = bool(line.extents) and _overlap(line.extents[0], columns[0])
+    return Line(line.number, tuple(cells), line.page, line.prose, start=line.start if starts_first_column else None)

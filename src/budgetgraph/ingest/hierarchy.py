@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from budgetgraph.codelists import class_code_for_name, functional_codes
 from budgetgraph.normalise import key
 
+MAX_LEVELS = 3  # 类, 款, 项
+
 
 @dataclass(frozen=True)
 class Place:
@@ -18,10 +20,11 @@ class Place:
 
 def indented_hierarchy(lines: list[tuple[int, str, int]], functional: bool) -> dict[int, Place]:
     """The place of each (row number, name, indentation) line, in the table's order. The levels are the table's
-    distinct indentations, least first; a table printed flat (one indentation) has none. A code is given only
-    where the name is a 类 of the functional classification, or a 款/项 of its parent's code, exactly."""
+    distinct indentations, least first; a table printed flat (one indentation) has none, and neither has one
+    whose indentation cannot be 类, 款 and 项 (``_is_classification``). A code is given only where the name is a 类
+    of the functional classification, or a 款/项 of its parent's code, exactly."""
     depths = sorted({indent for _, _, indent in lines})
-    if len(depths) < 2:
+    if len(depths) < 2 or not _is_classification(lines, depths):
         return {}
     places: dict[int, Place] = {}
     above: list[tuple[int, Place]] = []  # the open lines, outermost first: (row number, place)
@@ -34,6 +37,12 @@ def indented_hierarchy(lines: list[tuple[int, str, int]], functional: bool) -> d
         places[row] = Place(level, parent[0] if parent else None, code)
         above.append((row, places[row]))
     return places
+
+
+def _is_classification(lines: list[tuple[int, str, int]], depths: list[int]) -> bool:
+    """A classification starts with a 类 at the left and goes three levels deep at most: other indentation
+    (names centred in their cells, a PDF's positions measured from a stray text further left) is no hierarchy."""
+    return lines[0][2] == depths[0] and len(depths) <= MAX_LEVELS
 
 
 def _code(name: str, parent_code: str | None, level: int) -> str | None:

@@ -7,17 +7,18 @@ import re
 from budgetgraph.normalise import key
 from budgetgraph.records import Phase, TableKind
 
-# Ordered: the 三公 title also contains "一般公共预算", the 绩效 title "支出".
+# Ordered: the 三公 title also contains "一般公共预算", the 绩效 title "支出"; a fund's 财政拨款收入支出决算表
+# (政府性基金, 一般公共预算 as some districts publish it) is that fund's one-sided table, not the 财政拨款 summary.
 TITLES: tuple[tuple[TableKind, re.Pattern[str]], ...] = (
     (TableKind.THREE_PUBLIC, re.compile(r"三公.*经费.*表")),
     (TableKind.PERFORMANCE_TARGETS, re.compile(r"绩效目标.*表")),
     (TableKind.GOVERNMENT_FUND_EXPENDITURE, re.compile(r"政府性基金(预算)?(财政拨款)?(收入)?支出(功能分类)?(预算|决算|情况)?表")),
     (TableKind.STATE_CAPITAL_EXPENDITURE, re.compile(r"国有资本经营预算(财政拨款)?(收入)?支出(功能分类)?(预算|决算|情况)?表")),
+    (TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE, re.compile(r"一般公共预算(财政拨款)?基本支出.*表")),
+    (TableKind.GENERAL_BUDGET_EXPENDITURE, re.compile(r"一般公共预算(财政拨款)?(收入)?支出(功能分类)?(预算|决算|情况)?表")),
     (TableKind.FISCAL_GRANT_SUMMARY, re.compile(r"财政拨款收(入)?支(出)?(预算|决算)?(总体情况)?总?表")),
     (TableKind.INCOME_EXPENDITURE_SUMMARY, re.compile(r"((部门|单位)(财务)?收支(预算)?(总体情况)?总?表|^收入支出决算总表)")),
     (TableKind.INCOME_SUMMARY, re.compile(r"((部门|单位)收入(预算)?(总体情况)?总?表|^收入决算表)")),
-    (TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE, re.compile(r"一般公共预算(财政拨款)?基本支出.*表")),
-    (TableKind.GENERAL_BUDGET_EXPENDITURE, re.compile(r"一般公共预算(财政拨款)?支出(功能分类)?(预算|决算|情况)?表")),
     (TableKind.EXPENDITURE_SUMMARY, re.compile(r"((部门|单位)支出(预算)?(总体情况)?总?表|^支出决算表)")),
     (TableKind.OPERATING_COSTS, re.compile(r"机关运行经费(支出)?(情况)?表?$")),
 )
@@ -112,8 +113,27 @@ def split_phase(path: str) -> tuple[str, Phase | None]:
     return path, None
 
 
+# The numbering printed before a title, one or more: 表一： 附表3 表3-1 预算01表 1. 1、 一、 （一） (a year, 2023年,
+# is no numbering: a bare number counts only with its separator, and a year has four digits). A numeral does not
+# take the first character of a title that starts with one (表一一般公共预算…, 表三三公经费…).
+_NUMBER = r"(?:[0-9０-９]+|[一二三四五六七八九十]+(?![般公]))"
+TITLE_NUMBERING = re.compile(
+    rf"^(?:(?:(?:附|预算|决算)?表\s*{_NUMBER}(?:\s*[-－—–]\s*{_NUMBER})*"
+    rf"|(?:预算|决算){_NUMBER}表"
+    rf"|[0-9０-９]{{1,2}}(?:[.．][0-9０-９]{{1,2}})*\s*[.．、:：]"
+    rf"|[一二三四五六七八九十]+\s*[、.．:：]"
+    rf"|[(（]\s*{_NUMBER}\s*[)）])[.．、:：\s]*)+"
+)
+
+
+def without_numbering(title: str) -> str:
+    """"表一：收入支出决算总表" → "收入支出决算总表": the table is the same whatever its number. Before spaces are
+    squeezed out: the space in "表一 一般公共预算…" is what ends the number."""
+    return TITLE_NUMBERING.sub("", title.strip())
+
+
 def table_kind(title: str) -> TableKind | None:
-    folded = key(title)
+    folded = key(without_numbering(title))
     return next((kind for kind, pattern in TITLES if pattern.search(folded)), None)
 
 

@@ -61,7 +61,7 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
         for row, cells in zip(table.rows, table.extract(), strict=True):
             texts = tuple(_unwrap(cell or "") for cell in cells)
             if any(texts):
-                items.append((row.bbox[1], Line(0, texts)))
+                items.append((row.bbox[1], Line(0, texts, start=_first_word_start(page, row.cells[0]))))
     items.sort(key=lambda item: item[0])
     return [replace(line, number=index, page=number) for index, (_, line) in enumerate(items, start=1)]
 
@@ -94,7 +94,22 @@ def _positioned(line: dict, page_width: float) -> tuple[float, Line]:  # type: i
         chunks = [(line["text"].strip(), (line["x0"], line["x1"]))]
     wide = line["x1"] - line["x0"] >= page_width / 2
     cells, extents = tuple(text for text, _ in chunks), tuple(extent for _, extent in chunks)
-    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents)
+    start = (extents[0][0], _size(line))
+    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents, start=start)
+
+
+def _first_word_start(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float] | None) -> tuple[float, float] | None:
+    """Where a ruled cell's text starts (x0 of its first line's first character) and that character's size; a
+    wrapped cell's later lines start at the cell's edge whatever the indentation, so only the first line counts."""
+    if bbox is None:
+        return None
+    x0, top, x1, bottom = bbox
+    ink = [c for c in page.chars if c["text"].strip() and x0 <= c["x0"] < x1 and top <= c["top"] < bottom]
+    if not ink:
+        return None
+    first_line = min(c["top"] for c in ink)
+    first = min((c for c in ink if c["top"] - first_line < c["size"] / 2), key=lambda c: c["x0"])
+    return first["x0"], first["size"]
 
 
 def _unwrap(cell: str) -> str:

@@ -10,8 +10,8 @@ from budgetgraph.codelists import class_code_for_name
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest.amounts import NOT_APPLICABLE, parse_amount
 from budgetgraph.normalise import key, squeeze
-from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind
-from budgetgraph.ingest.columns import align_columns
+from budgetgraph.ingest.layout import UNIT_LINE, measure_for, split_phase, table_kind, without_numbering
+from budgetgraph.ingest.columns import align_columns, indent_first_column
 from budgetgraph.ingest.hierarchy import indented_hierarchy
 from budgetgraph.ingest.text import Line, indent_of
 from budgetgraph.records import Cell, Location, Row, RowRole, Table, TableKind
@@ -60,7 +60,7 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
     blocks = []
     for position, (index, kind, unit, body_start) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
-        blocks.append(TableBlock(kind, lines[index], unit, align_columns(_until_prose(lines[body_start:end]))))
+        blocks.append(TableBlock(kind, lines[index], unit, indent_first_column(align_columns(_until_prose(lines[body_start:end])))))
     return blocks
 
 
@@ -78,7 +78,7 @@ def _until_prose(lines: list[Line]) -> list[Line]:
 
 def _is_numbering(line: Line) -> bool:
     """The column-number row under some headers: "** ** 1 2 3 …", "栏次 1 栏次 2"."""
-    return all(re.fullmatch(r"\*+|\d{1,2}|栏\s*次", cell) for cell in line.filled)
+    return all(re.fullmatch(r"\*+|\d{1,2}|栏\s*次", cell.strip()) for cell in line.filled)
 
 
 def _is_header(line: Line) -> bool:
@@ -246,7 +246,7 @@ def _stack_blocks(paths: list[str], body: list[Line]) -> tuple[list[str], list[L
 
 
 def _table(block: TableBlock, number: int, paths: list[str], rows: list[Row], notes: tuple[str, ...]) -> Table:
-    title = re.sub(r"^\d+[.．、]\s*", "", squeeze(block.title.text))
+    title = squeeze(without_numbering(block.title.text))
     columns = tuple(p for p in paths if p)
     return Table(number, block.kind, title, block.unit, columns, tuple(rows), block.title.number, block.title.page, notes)
 

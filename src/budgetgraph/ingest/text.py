@@ -20,6 +20,7 @@ class Line:
     page: int | None = None
     prose: bool = False  # known to be running text, not a table row (a PDF line outside any ruled table)
     extents: tuple[tuple[float, float], ...] | None = None  # each cell's x0 and x1 on a PDF page without rules
+    start: tuple[float, float] | None = None  # a PDF row's first cell: where its text starts (x0), its characters' size
 
     @property
     def place(self) -> str:
