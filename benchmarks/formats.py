@@ -24,12 +24,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
+from benchmarks.common import BASE, ROOT
 from benchmarks.generate import budget, render
 from budgetgraph.ingest import read_document
 from budgetgraph.pipeline import prepare
-
-ROOT = Path(__file__).resolve().parents[1]
-BASE = "http://127.0.0.1:8000/"
 
 
 def renderers() -> ModuleType:

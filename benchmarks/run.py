@@ -12,27 +12,21 @@ from __future__ import annotations
 
 import argparse
 import gc
-import math
 import os
-import platform
-import resource
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from importlib.metadata import version
 from pathlib import Path
 
 import httpx
 import pyoxigraph
 from rdflib import URIRef
 
+from benchmarks.common import BASE, JSON, SEED, Row, free_port, machine, median_ms, peak_of, peak_rss_mb, percentile, samples_ms, table, timed, wait_until_up
 from benchmarks.generate import documents, graphs_of, write_documents, write_quads
 from budgetgraph import pipeline
 from budgetgraph.errors import BudgetgraphError
@@ -45,43 +39,8 @@ from budgetgraph.store.base import DIGESTS
 from budgetgraph.validation import validate
 from budgetgraph.validation.shacl import validate_with_pyshacl
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
 RESULTS = Path(__file__).resolve().parent / "results.md"
-BASE = "http://127.0.0.1:8000/"
 QUERY = packaged("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
-JSON = "application/sparql-results+json"
-
-
-@dataclass(frozen=True)
-class Row:
-    benchmark: str
-    measure: str
-    value: str
-
-
-def timed(action: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
-def samples_ms(action: Callable[[], object], runs: int) -> list[float]:
-    return [timed(action) * 1000 for _ in range(runs)]
-
-
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    return statistics.median(samples_ms(action, runs))
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def stored_quads(store: EmbeddedStore) -> int:
@@ -106,7 +65,7 @@ def seed_stages(runs: int, reference_runs: int, pyshacl_full: bool, scratch: Pat
     prepared = prepare(SEED, BASE)
     own = sum(data.count(b"\n") for name, data in prepared.graphs.items() if name not in prepared.shared)
     store = EmbeddedStore(scratch / "seed-store")
-    name = f"seed ({len(mapped.graph):,} triples in its graph)"
+    name = f"seed ({len(mapped.triples):,} triples in its graph)"
     read = median_ms(lambda: read_document(SEED), runs)
     mapped_ms = median_ms(mapping, runs)
     validated = median_ms(lambda: validate(mapped), runs)
@@ -247,12 +206,6 @@ def json_answer(store: EmbeddedStore) -> bytes:
     return body
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def http_latencies(folder: Path, runs: int) -> tuple[list[float], bytes, float]:
     port = free_port()
     server = subprocess.Popen(
@@ -277,26 +230,6 @@ def http_latencies(folder: Path, runs: int) -> tuple[list[float], bytes, float]:
         server.wait(timeout=30)
 
 
-def peak_of(pid: int) -> float:
-    """A running process's peak RSS in MB (VmHWM: since its exec, unlike getrusage's children figure, which
-    counts the memory a forked child shared with this process)."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")) / 1024
-
-
-def wait_until_up(client: httpx.Client, url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"budgetgraph serve exited with {server.returncode}")
-        try:
-            if client.get(url).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError("budgetgraph serve did not answer within 120 s")
-
-
 def latencies(folder: Path, quads: int, runs: int) -> list[Row]:
     direct, direct_body = direct_latencies(folder, runs)
     http, http_body, server_peak = http_latencies(folder, runs)
@@ -312,18 +245,6 @@ def latencies(folder: Path, quads: int, runs: int) -> list[Row]:
 
 
 # ---- the report ----------------------------------------------------------------------------------------
-
-def machine() -> str:
-    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    packages = ", ".join(f"{name} {version(name)}" for name in ("pyoxigraph", "rdflib", "pyshacl", "fastapi", "uvicorn"))
-    return f"{os.cpu_count()} cores (nproc), {memory_kb / 1024 ** 2:.1f} GiB memory, {platform.processor() or platform.machine()}, Python {platform.python_version()}; {packages}"
-
-
-def table(rows: Iterable[Row]) -> str:
-    lines = ["| benchmark | measure | result |", "|---|---|---:|"]
-    lines += [f"| {r.benchmark} | {r.measure} | {r.value} |" for r in rows]
-    return "\n".join(lines)
-
 
 def report(rows: list[Row], command: str, elapsed: float, load_before: float) -> str:
     """The load averages say whether something else ran on the machine meanwhile (2 cores: 2.0 is both busy)."""

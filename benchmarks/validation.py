@@ -9,12 +9,12 @@ constraints is measured once, on the small synthetic fixture, because on the see
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.common import BASE, ROOT, SEED, median_ms
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import map_document
 from budgetgraph.pipeline import ingest
@@ -22,19 +22,7 @@ from budgetgraph.store import EmbeddedStore
 from budgetgraph.validation import validate
 from budgetgraph.validation.shacl import validate_with_pyshacl
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
 FIXTURE = ROOT / "tests" / "data" / "inconsistent-budget.txt"
-BASE = "http://127.0.0.1:8000/"
-
-
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def fresh_mapping(path: Path) -> Callable[[], object]:
