@@ -19,10 +19,13 @@ Two of the template's properties shape the data: the 绩效目标表 divides 项
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import count as counting
 from pathlib import Path
 from typing import BinaryIO
@@ -605,17 +608,36 @@ def write_quads(out: BinaryIO, graphs: dict[str, bytes], written: set[str]) -> i
     return quads
 
 
-def write_nquads(target: Path, *, count: int | None, quads: int | None, seed: int, base: str, scratch: Path) -> tuple[int, int]:
+def document_graphs(seed: int, index: int, base: str) -> tuple[str, dict[str, bytes]]:
+    """``graphs_of`` document ``index``, its text written to a temporary file first."""
+    b = budget(seed, index)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / file_name(b)
+        path.write_text(render(b), encoding="utf-8")
+        return graphs_of(path, base)
+
+
+def mapped_documents(seed: int, base: str, workers: int) -> Iterator[tuple[str, dict[str, bytes]]]:
+    """``document_graphs`` of documents 0, 1, 2, … in order, mapped by ``workers`` processes (documents are
+    independent), a batch at a time."""
+    batch = 16 * workers
+    work = partial(document_graphs, seed, base=base)
+    with ProcessPoolExecutor(workers) as pool:
+        for start in counting(step=batch):
+            yield from pool.map(work, range(start, start + batch), chunksize=4)
+
+
+def write_nquads(target: Path, *, count: int | None, quads: int | None, seed: int, base: str, workers: int, index: Path | None = None) -> tuple[int, int]:
     """Documents 0, 1, … mapped and appended to ``target`` until ``count`` documents or ``quads`` quads;
-    returns (documents, quads). Text files go to ``scratch``, one at a time."""
+    returns (documents, quads). ``index`` gets a line per document: the byte range of its quads in ``target``
+    (its own graph and the shared graphs it was the first to name) and the name of its own graph."""
     written: set[str] = set()
     total = 0
-    with target.open("wb") as out:
-        for number, (name, text) in enumerate(documents(seed), start=1):
-            path = scratch / name
-            path.write_text(text, encoding="utf-8")
-            total += write_quads(out, graphs_of(path, base)[1], written)
-            path.unlink()
+    with target.open("wb") as out, (index.open("w", encoding="utf-8") if index else open(os.devnull, "w")) as ranges:
+        for number, (own, graphs) in enumerate(mapped_documents(seed, base, workers), start=1):
+            start = out.tell()
+            total += write_quads(out, graphs, written)
+            ranges.write(f"{start}\t{out.tell()}\t{own}\n")
             if (count is not None and number >= count) or (quads is not None and total >= quads):
                 return number, total
     raise AssertionError("unreachable: documents() is endless")
@@ -630,12 +652,12 @@ def main() -> None:
     parser.add_argument("--nquads", type=Path, help="write the documents' RDF as one N-Quads file instead")
     parser.add_argument("--quads", type=int, help="with --nquads: stop once this many quads are written")
     parser.add_argument("--base", default="http://127.0.0.1:8000/")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="with --nquads: processes mapping documents (default: one per core)")
     args = parser.parse_args()
     if args.nquads:
         if args.count is None and args.quads is None:
             parser.error("--nquads needs --count or --quads")
-        with tempfile.TemporaryDirectory() as scratch:
-            documents_written, quads = write_nquads(args.nquads, count=args.count, quads=args.quads, seed=args.seed, base=args.base, scratch=Path(scratch))
+        documents_written, quads = write_nquads(args.nquads, count=args.count, quads=args.quads, seed=args.seed, base=args.base, workers=args.workers)
         print(f"{args.nquads}: {quads:,} quads from {documents_written:,} documents")
     elif args.out and args.count:
         paths = write_documents(args.out, args.count, args.seed, class_rows=args.class_rows)
