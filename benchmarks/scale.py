@@ -235,8 +235,9 @@ def result_rows(body: bytes) -> int:
 
 def answer_directly(folder: Path, connection: Connection) -> None:
     """In a child: each query name received is run on the store and serialised to SPARQL JSON, as the
-    endpoint does; sends back the ms and the rows."""
-    store = EmbeddedStore(folder, read_only=True)
+    endpoint does; sends back the ms and the rows. The store is opened as ``serve`` opens it (read-write: a
+    read-only pyoxigraph store, which ``budgetgraph query`` opens, answered 1.4–1.8× slower at 10M quads)."""
+    store = EmbeddedStore(folder)
     while (name := connection.recv()) is not None:
         query = library.get(name)
         start = time.perf_counter()
@@ -511,12 +512,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quads", type=int, action="append", help="corpus size (repeatable; default 1,000,000 and 10,000,000)")
     parser.add_argument("--seed", type=int, default=2021)
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each query each way (at most)")
-    parser.add_argument("--budget", type=float, default=8, help="seconds of samples per query and way, after which sampling stops (at least one)")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds a query may take before it is reported as over")
+    parser.add_argument("--budget", type=float, default=5, help="seconds of samples per query and way, after which sampling stops (at least one)")
+    parser.add_argument("--timeout", type=float, default=10, help="seconds a query may take before it is reported as over")
     parser.add_argument("--rdflib", type=int, default=1_000_000, help="largest size rdflib is measured at")
-    parser.add_argument("--rdflib-timeout", type=float, default=5)
+    parser.add_argument("--rdflib-timeout", type=float, default=3)
     parser.add_argument("--per-document-load", type=int, default=1_000_000, help="largest size loaded document by document too")
-    parser.add_argument("--ingest", type=int, default=60, help="generated documents in the ingest benchmark")
+    parser.add_argument("--ingest", type=int, default=30, help="generated documents in the ingest benchmark")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--load-seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
