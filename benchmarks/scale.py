@@ -235,8 +235,7 @@ def result_rows(body: bytes) -> int:
 
 def answer_directly(folder: Path, connection: Connection) -> None:
     """In a child: each query name received is run on the store and serialised to SPARQL JSON, as the
-    endpoint does; sends back the ms and the rows. The store is opened as ``serve`` opens it (read-write: a
-    read-only pyoxigraph store, which ``budgetgraph query`` opens, answered 1.4–1.8× slower at 10M quads)."""
+    endpoint does; sends back the ms and the rows. The store is opened as ``serve`` opens it (read-write)."""
     store = EmbeddedStore(folder)
     while (name := connection.recv()) is not None:
         query = library.get(name)
