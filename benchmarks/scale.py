@@ -43,9 +43,8 @@ from rdflib import URIRef
 
 from benchmarks.common import BASE, JSON, Row, free_port, load_averages, machine, peak_of, percentile, table, timed, wait_until_up
 from benchmarks.generate import write_documents, write_nquads
-from benchmarks.run import stored_quads
-from budgetgraph import library, pipeline
-from budgetgraph.errors import BudgetgraphError
+from benchmarks.run import batch_parallel, stored_quads
+from budgetgraph import library
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import map_document
 from budgetgraph.store import EmbeddedStore
@@ -127,15 +126,7 @@ def ingest_documents(count: int, seed: int, workers: int, folder: Path) -> dict[
     """In a child: ``pipeline.ingest_many`` (what ``budgetgraph ingest`` runs) of ``count`` generated
     documents into a fresh store; then ``validate`` of each mapped document alone."""
     paths = write_documents(folder / "documents", count, seed)
-    store = EmbeddedStore(folder / "ingest-store")
-    findings = 0
-    start = time.perf_counter()
-    for path, outcome in pipeline.ingest_many(paths, store, BASE, workers):
-        if isinstance(outcome, BudgetgraphError):
-            raise RuntimeError(f"{path}: {outcome}")
-        findings += len(outcome.report.findings)
-    store.flush()
-    seconds = time.perf_counter() - start
+    seconds, findings, _ = batch_parallel(paths, folder / "ingest-store", workers)
     validations = []
     for path in paths:
         mapped = map_document(read_document(path), BASE)
