@@ -46,8 +46,9 @@ class EmbeddedStore(GraphStore):
 
     def _write(self, writes: list[GraphWrite]) -> None:
         """Graphs the store does not hold yet (a document's first load) have nothing to delete, so they are
-        loaded as one TriG document: one transaction, like the SPARQL update, at about a third of its cost on
-        disk. Anything to replace goes through the update."""
+        loaded as one TriG document: one transaction, like the SPARQL update, which pyoxigraph writes more
+        slowly (a generated document's first load: 62 ms against 86, median of 39). Anything to replace goes
+        through the update."""
         if self._holds_any(writes):
             super()._write(writes)
             return
