@@ -24,9 +24,7 @@ from budgetgraph.pipeline import ingest
 from budgetgraph.records import RowRole, TableKind
 from budgetgraph.resources import resource
 from budgetgraph.store import EmbeddedStore
-from conftest import BASE, ROOT, SEED
-
-CORPUS = ROOT.parent / "shared" / "corpus"
+from conftest import BASE, CORPUS, ROOT, SEED, needs_corpus
 
 SCHEMES = {
     "functional": (functional_scheme_graph(2021), uris.function_scheme(2021), 30),
@@ -168,6 +166,7 @@ SCHEME_OF = {"2": functional_codes, "3": economic_codes, "5": government_economi
 RENAMED: dict[str, str] = {}
 
 
+@needs_corpus
 def test_every_code_the_published_tables_print_is_shipped_with_the_printed_name_and_marked_published() -> None:
     printed = _printed_codes()
     assert len(printed) > 40
