@@ -130,6 +130,22 @@ def test_the_inconsistent_fixture_breaks_each_constraint_where_planted() -> None
     assert report.conforms
 
 
+def test_the_validation_store_is_rebuilt_and_reports_the_same(seed_rdf: MappedDocument, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The in-memory store keeps what it removes, so it is built anew once enough has been removed; the
+    documents validated after a rebuild (their code lists loaded again) get the same report as before it."""
+    from budgetgraph.validation import shacl
+
+    inconsistent = map_document(read_document(INCONSISTENT), BASE)
+    first = [validate(seed_rdf), validate(inconsistent)]
+    monkeypatch.setattr(shacl._Scratch, "REMOVED_QUADS_BEFORE_REBUILD", 1000)
+    stores = []
+    for _ in range(3):
+        assert [validate(seed_rdf), validate(inconsistent)] == first
+        stores.append(shacl._SCRATCH.store)
+        assert shacl._SCRATCH.removed <= 1000 + len(seed_rdf.triples) + len(inconsistent.triples)
+    assert len({id(store) for store in stores}) == 3
+
+
 def test_a_structural_violation_blocks_the_load(seed_rdf: MappedDocument) -> None:
     from rdflib import Literal
 
