@@ -10,6 +10,7 @@ the two on fixtures that break each component.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,15 +35,15 @@ class UnsupportedShape(ValueError):
 
 @dataclass(frozen=True)
 class CoreCheck:
-    """One constraint of a property shape: on the number of the focus node's values (``counts``), or on each
-    value, which ``fails`` tests given a lookup of a node's types."""
+    """One constraint of a property shape: on the number of the focus node's values (``bounds``: the least and
+    the most allowed), or on each value, which ``fails`` tests given a lookup of a node's types."""
 
     shape: str  # the node shape holding the property shape, as findings name it
     path: str
     component: str
     severity: str
-    counts: bool
-    fails: Callable[..., bool]  # (count) or (value, types)
+    bounds: tuple[float, float] | None
+    fails: Callable[[Term, Callable[[Term], frozenset[Term]]], bool] | None
     describe: Callable[[str, str], str]  # a message from the focus node and the count or value
     predicate: pyoxigraph.NamedNode  # the path, as the store's term
 
@@ -52,10 +53,22 @@ class CoreCheck:
 
 @dataclass(frozen=True)
 class CoreTarget:
-    """A node shape's target class with its subclasses, and the checks of all its property shapes."""
+    """A node shape's target class with its subclasses, and the checks of all its property shapes: those on
+    the number of values, and those on each value grouped by predicate (most focus nodes lack most optional
+    predicates, which are then skipped at once)."""
 
     classes: tuple[pyoxigraph.NamedNode, ...]
-    checks: tuple[CoreCheck, ...]
+    counted: tuple[CoreCheck, ...]
+    per_value: tuple[tuple[pyoxigraph.NamedNode, tuple[CoreCheck, ...]], ...]
+
+    @classmethod
+    def of(cls, classes: tuple[pyoxigraph.NamedNode, ...], checks: list[CoreCheck]) -> CoreTarget:
+        by_predicate: dict[pyoxigraph.NamedNode, list[CoreCheck]] = {}
+        for check in checks:
+            if check.bounds is None:
+                by_predicate.setdefault(check.predicate, []).append(check)
+        counted = tuple(c for c in checks if c.bounds is not None)
+        return cls(classes, counted, tuple((p, tuple(found)) for p, found in by_predicate.items()))
 
 
 def compile_core(shapes: Graph, ontology: Graph) -> tuple[CoreTarget, ...]:
@@ -67,7 +80,7 @@ def compile_core(shapes: Graph, ontology: Graph) -> tuple[CoreTarget, ...]:
     for node_shape, target in shapes.subject_objects(SH.targetClass):
         severity = SEVERITIES[shapes.value(node_shape, SH.severity, default=SH.Violation)]  # type: ignore[index]
         checks = [c for prop in shapes.objects(node_shape, SH.property) for c in _property_checks(shapes, node_shape, prop, severity, with_subclasses)]
-        targets.append(CoreTarget(tuple(sorted(with_subclasses(target), key=str)), tuple(checks)))
+        targets.append(CoreTarget.of(tuple(sorted(with_subclasses(target), key=str)), checks))
     return tuple(targets)
 
 
@@ -80,16 +93,16 @@ def _property_checks(
         raise UnsupportedShape(f"{node_shape}: only predicate paths and {sorted(map(str, KNOWN))} are compiled, not {unknown or path}")
     name = path.n3(shapes.namespace_manager)
 
-    def check(component: str, fails: Callable[..., bool], describe: Callable[[str, str], str], *, counts: bool = False) -> CoreCheck:
-        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, counts, fails, describe, pyoxigraph.NamedNode(path))
+    def check(component: str, fails: Callable[..., bool] | None, describe: Callable[[str, str], str], bounds: tuple[float, float] | None = None) -> CoreCheck:
+        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, bounds, fails, describe, pyoxigraph.NamedNode(path))
 
     found = []
     if (least := shapes.value(prop, SH.minCount)) is not None:
-        found.append(check("MinCountConstraintComponent", lambda count, n=int(least): count < n,
-                           lambda this, count, n=int(least): f"{this} has {count} {name} values, at least {n} required", counts=True))
+        found.append(check("MinCountConstraintComponent", None,
+                           lambda this, count, n=int(least): f"{this} has {count} {name} values, at least {n} required", (int(least), math.inf)))
     if (most := shapes.value(prop, SH.maxCount)) is not None:
-        found.append(check("MaxCountConstraintComponent", lambda count, n=int(most): count > n,
-                           lambda this, count, n=int(most): f"{this} has {count} {name} values, at most {n} allowed", counts=True))
+        found.append(check("MaxCountConstraintComponent", None,
+                           lambda this, count, n=int(most): f"{this} has {count} {name} values, at most {n} allowed", (0, int(most))))
     if (datatype := shapes.value(prop, SH.datatype)) is not None:
         found.append(check("DatatypeConstraintComponent",
                            lambda value, _, d=_term(datatype): not isinstance(value, pyoxigraph.Literal) or value.datatype != d,
@@ -139,11 +152,12 @@ def core_findings(store: pyoxigraph.Store, targets: tuple[CoreTarget, ...]) -> l
             values: dict[pyoxigraph.NamedNode, set[Term]] = {}
             for quad in store.quads_for_pattern(focus, None, None):
                 values.setdefault(quad.predicate, set()).add(quad.object)
-            for check in target.checks:
-                found = values.get(check.predicate, NONE)
-                if check.counts:
-                    if check.fails(len(found)):
-                        findings.append(check.finding(focus.value, str(len(found))))
-                else:
-                    findings += [check.finding(focus.value, value.value) for value in found if check.fails(value, types)]
+            for check in target.counted:
+                count = len(values.get(check.predicate, NONE))
+                least, most = check.bounds  # type: ignore[misc]
+                if not least <= count <= most:
+                    findings.append(check.finding(focus.value, str(count)))
+            for predicate, checks in target.per_value:
+                for value in values.get(predicate, NONE):
+                    findings += [check.finding(focus.value, value.value) for check in checks if check.fails(value, types)]  # type: ignore[misc]
     return findings
