@@ -26,7 +26,18 @@ SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\x
 
 
 def read_document(path: Path | str) -> BudgetDocument:
+    """The document at ``path``, read by its content's format. An error names the file by its path; the
+    records' provenance names it by its file name only, which is what is published."""
     path = Path(path)
+    try:
+        return _read(path)
+    except BudgetgraphError as error:
+        if error.file != path.name:
+            raise
+        raise BudgetgraphError(error.message, file=str(path), place=error.place) from error
+
+
+def _read(path: Path) -> BudgetDocument:
     try:
         data = path.read_bytes()
     except OSError as error:
