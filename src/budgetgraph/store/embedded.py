@@ -61,10 +61,10 @@ class EmbeddedStore(GraphStore):
         RocksDB (a national first load: 1.1× the bulk loader's time on the whole corpus in one call, where one
         transaction per document takes 1.7×).
 
-        The bulk loader cannot delete, so a document that replaces a graph (its own graph already held, a
-        shared graph held or written earlier in the batch with another digest) is written after the bulk load
-        with ``replace_graphs``, in its own transaction; so is a later document naming a graph it writes, so
-        that each graph ends as the last document left it.
+        The bulk loader cannot delete, so a document that replaces a graph the store holds (its own graph, or a
+        shared graph with another digest) is written after the bulk load with ``replace_graphs``, in its own
+        transaction; so is a later document naming a graph it writes, so that each graph ends as the last
+        document left it.
 
         What is given up is atomicity: the bulk loader has no transaction. When it raises, every graph the
         batch was writing is removed (none was held before, so nothing stored earlier is lost) and the error
@@ -83,21 +83,18 @@ class EmbeddedStore(GraphStore):
         replacing: list[DocumentGraphs] = []
         waiting: set[URIRef] = set()  # the graphs the replacing documents write
         for document in documents:
-            writes = None if waiting.intersection(document.graphs) else self._fresh_writes(document, fresh)
+            writes = None if waiting.intersection(document.graphs) else self._fresh_writes(document)
             if writes is None:
                 replacing.append(document)
                 waiting.update(document.graphs)
-            else:
+            else:  # a graph an earlier document of the batch writes is written as the later one has it
                 fresh.update((write.iri, write) for write in writes)
         return list(fresh.values()), replacing
 
-    def _fresh_writes(self, document: DocumentGraphs, fresh: Mapping[str, GraphWrite]) -> list[GraphWrite] | None:
-        """What the document adds to the batch, or None when it would replace a graph the store holds or the
-        batch writes with other content."""
-        writes = [write for write in self._pending_writes(document.graphs, document.shared) if fresh.get(write.iri) != write]
-        if any(write.iri in fresh for write in writes) or (writes and self._holds_any(writes)):
-            return None
-        return writes
+    def _fresh_writes(self, document: DocumentGraphs) -> list[GraphWrite] | None:
+        """What the document writes, or None when it would replace a graph the store holds."""
+        writes = self._pending_writes(document.graphs, document.shared)
+        return None if writes and self._holds_any(writes) else writes
 
     def _bulk_load(self, writes: list[GraphWrite], labels: list[str]) -> None:
         digests_held = self.engine.contains_named_graph(pyoxigraph.NamedNode(DIGESTS))
