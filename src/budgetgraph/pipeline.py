@@ -23,7 +23,7 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/budgetgraph/def")
 # A bulk ingest writes documents in batches of about this many quads of their own graphs. At 1M quads, bulk loads
 # of ~140,000 quads each kept the bulk loader's speed (16.7 s against 15.5 s in one call); counted in quads, not
 # documents, because documents range from a few hundred quads to tens of thousands, and the batch's N-Triples
-# (about 15 MB) are held in memory.
+# (about 20 MB) are held in memory.
 BULK_QUADS = 100_000
 T = TypeVar("T")
 
@@ -134,7 +134,8 @@ def _write_batch(batch: list[tuple[Path, Prepared | BudgetgraphError]], store: E
     try:
         store.bulk_write([ready.writes for _, ready in checked if isinstance(ready, Prepared)])
     except BudgetgraphError:
-        # the store is as it was before the bulk load: each document alone, so that only the one at fault fails
+        # a failed bulk load was undone, a failed replacement changed nothing: loading each document alone
+        # leaves what loading them in turn would, and only the one at fault fails
         return [(path, _load_or_error(ready, store)) for path, ready in checked]
     return [(path, replace(ready.outcome, loaded=True) if isinstance(ready, Prepared) else ready) for path, ready in checked]
 
