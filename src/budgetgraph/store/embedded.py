@@ -58,8 +58,8 @@ class EmbeddedStore(GraphStore):
     def bulk_write(self, documents: Sequence[DocumentGraphs]) -> None:
         """Write a batch of documents as ``replace_graphs`` of each in turn would, but every graph the store
         does not hold yet in one call of pyoxigraph's bulk loader, which writes sorted files straight into
-        RocksDB (at 1M quads in batches of 100,000, with ``optimize``: 0.90–1.16× the bulk loader's time on the
-        whole file, where one transaction per document takes 1.7–3.0×; benchmarks/README.md).
+        RocksDB (at 1M quads in batches of 100,000, with ``optimize``: 0.76–1.16× the bulk loader's time on the
+        whole file, where one transaction per document takes 1.6–3.0×; benchmarks/README.md).
 
         The bulk loader cannot delete, so a document that replaces a graph the store holds (its own graph, or a
         shared graph with another digest) is written after the bulk load with ``replace_graphs``, in its own
