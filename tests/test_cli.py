@@ -39,6 +39,24 @@ def test_ingest_then_query_answers_the_class_totals(tmp_path: Path) -> None:
     assert "435.02" in table and "一般公共服务支出" in table
 
 
+def test_a_bulk_ingest_answers_queries_like_the_normal_one(tmp_path: Path) -> None:
+    documents = [str(SEED), *(str(p) for p in sorted((ROOT / "data" / "real").iterdir())[:3]), str(SEED)]
+    counts, answers = [], []
+    for flags in ([], ["--bulk"]):
+        store = str(tmp_path / f"store{len(flags)}")
+        ingested = budgetgraph("ingest", *documents, "--store", store, "--workers", "2", *flags)
+        assert "5 of 5 documents loaded" in ingested.stdout
+        counts.append(re.findall(r"\d+ quads in \d+ graphs", ingested.stdout))
+        answers.append(budgetgraph("query", str(CLASS_QUERY), "--store", store, "--format", "csv").stdout)
+    assert counts[0] == counts[1] and len(counts[1]) == 1
+    assert answers[0] == answers[1] and "435.02" in answers[1]
+
+
+def test_bulk_refuses_a_sparql_server() -> None:
+    result = budgetgraph("ingest", str(SEED), "--bulk", "--endpoint", "http://127.0.0.1:9/query", "--update-url", "http://127.0.0.1:9/update", check=False)
+    assert result.returncode == 1 and "--bulk" in result.stderr and "--endpoint" in result.stderr
+
+
 def test_query_commands_load_neither_the_pipeline_nor_the_service() -> None:
     """Answering a query should not pay for importing rdflib's parsers, pySHACL or FastAPI (about a second)."""
     probe = (

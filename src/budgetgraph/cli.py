@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("ingest", "Parse, map, validate and load documents (files or folders) into the store.", _ingest, store=True, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sub.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes reading documents (default: one per core)")
+    sub.add_argument("--bulk", action="store_true", help=(
+        "for a first, large load (a national initial load): write documents in batches with pyoxigraph's bulk loader, "
+        "about as fast as it (1.7-2.6x faster than the default at 1M quads), then optimise the store. Gives up per-document atomicity: a crash in the middle of a batch "
+        "can leave part of it, which re-running the same ingest replaces. The store directory only: refused with --endpoint"))
     sub = command("validate", "Print the SHACL validation report of documents, without loading them.", _validate, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sub.add_argument("--format", choices=["table", "json", "turtle"], default="table")
@@ -108,11 +112,13 @@ def _open_store(args: argparse.Namespace, *, read_only: bool = False, timeout: f
 def _ingest(args: argparse.Namespace) -> int:
     from budgetgraph.pipeline import ingest_many
 
+    if args.bulk and args.endpoint:
+        raise BudgetgraphError("--bulk loads into the store directory with pyoxigraph's bulk loader; a SPARQL server (--endpoint) has none")
     store = _open_store(args)
     paths = list(_documents(args.paths))
     skipped: list[tuple[Path, BudgetgraphError]] = []
     tables = unread = 0
-    for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers), start=1):
+    for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers, bulk=args.bulk), start=1):
         if done % FLUSH_EVERY == 0:
             store.flush()  # pyoxigraph holds written data in memory until flushed
         progress = f"[{done}/{len(paths)}] {path}"

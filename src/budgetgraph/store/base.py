@@ -37,6 +37,21 @@ class GraphWrite:
     digest: str | None
 
 
+@dataclass(frozen=True, eq=False)
+class DocumentGraphs:
+    """Every graph one document's load writes, as ``replace_graphs`` takes them, and what to call the document
+    in an error (its file). Two are the same document only if they are the same object."""
+
+    label: str
+    graphs: Mapping[URIRef, bytes]
+    shared: Collection[URIRef]
+
+    @property
+    def own_quads(self) -> int:
+        """The quads of the graphs only this document writes (shared graphs are mostly held already)."""
+        return sum(ntriples.count(b"\n") for name, ntriples in self.graphs.items() if name not in self.shared)
+
+
 class GraphStore(ABC):
     @abstractmethod
     def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
@@ -52,20 +67,25 @@ class GraphStore(ABC):
         A ``shared`` graph (code lists, the ontology, a department that many documents name) is rewritten only
         when its content differs from what the store holds, which its digest in the digest graph tells.
         """
+        writes = self._pending_writes(graphs, shared)
+        if writes:
+            self._write(writes)
+
+    def _pending_writes(self, graphs: Mapping[URIRef, bytes], shared: Collection[URIRef]) -> list[GraphWrite]:
+        """The graphs to write: all but the shared graphs the store holds with the same digest."""
         writes = []
         for name, ntriples in graphs.items():
             digest = hashlib.sha256(ntriples).hexdigest() if name in shared else None
             if digest is None or not self._holds(name, digest):
                 writes.append(GraphWrite(checked_iri(name), ntriples, digest))
-        if writes:
-            self._write(writes)
+        return writes
 
     def _write(self, writes: list[GraphWrite]) -> None:
         """Every write as one SPARQL update: N-Triples escaping makes any document text safe inside it."""
         operations = []
         for write in writes:
             if write.digest is not None:
-                operations.append(f"DELETE WHERE {{ GRAPH <{DIGESTS}> {{ {write.iri} <{DIGEST}> ?old }} }}")
+                operations.append(forget_digest(write.iri))
                 operations.append(f'INSERT DATA {{ GRAPH <{DIGESTS}> {{ {write.iri} <{DIGEST}> "{write.digest}" }} }}')
             operations.append(f"DROP SILENT GRAPH {write.iri}")
             body = write.ntriples.decode("utf-8")
@@ -95,6 +115,11 @@ class GraphStore(ABC):
 
     def flush(self) -> None:
         """Make what was written durable; a store that writes through has nothing to do."""
+
+
+def forget_digest(iri: str) -> str:
+    """The SPARQL update removing the digest the store notes for a shared graph."""
+    return f"DELETE WHERE {{ GRAPH <{DIGESTS}> {{ {iri} <{DIGEST}> ?old }} }}"
 
 
 def checked_iri(name: URIRef) -> str:
