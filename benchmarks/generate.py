@@ -640,7 +640,7 @@ def write_nquads(target: Path, *, count: int | None, quads: int | None, seed: in
             ranges.write(f"{start}\t{out.tell()}\t{own}\n")
             if (count is not None and number >= count) or (quads is not None and total >= quads):
                 return number, total
-    raise AssertionError("unreachable: documents() is endless")
+    raise AssertionError("unreachable: mapped_documents() is endless")
 
 
 def main() -> None:

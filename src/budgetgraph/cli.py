@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes reading documents (default: one per core)")
     sub.add_argument("--bulk", action="store_true", help=(
         "for a first, large load (a national initial load): write documents in batches with pyoxigraph's bulk loader, "
-        "about as fast as it (1.7-2.6x faster than the default at 1M quads), then optimise the store. Gives up per-document atomicity: a crash in the middle of a batch "
+        "about as fast as it (benchmarks/README.md), then optimise the store. Gives up per-document atomicity: a crash in the middle of a batch "
         "can leave part of it, which re-running the same ingest replaces. The store directory only: refused with --endpoint"))
     sub = command("validate", "Print the SHACL validation report of documents, without loading them.", _validate, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,10 +21,9 @@ from budgetgraph.validation import ValidationReport, validate
 from budgetgraph.validation.shacl import ontology_ntriples
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/budgetgraph/def")
-# A bulk ingest writes documents in batches of about this many quads of their own graphs. At 1M quads, bulk loads
-# of ~140,000 quads each kept the bulk loader's speed (16.7 s against 15.5 s in one call); counted in quads, not
+# A bulk ingest writes documents in batches of about this many quads of their own graphs: counted in quads, not
 # documents, because documents range from a few hundred quads to tens of thousands, and the batch's N-Triples
-# (about 20 MB) are held in memory.
+# (about 20 MB) are held in memory. Batches of 500,000 were slower at 10M quads (benchmarks/README.md).
 BULK_QUADS = 100_000
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ class Prepared:
     graphs: dict[URIRef, bytes]
     shared: frozenset[URIRef]  # graphs other documents load too: entities, code lists, the ontology
 
-    @property
+    @cached_property
     def writes(self) -> DocumentGraphs:
         return DocumentGraphs(self.outcome.document.source.path, self.graphs, self.shared)
 
@@ -72,19 +72,21 @@ def prepare(path: Path | str, base: str) -> Prepared:
 def load(prepared: Prepared, store: GraphStore) -> Outcome:
     """Load a document whose structure holds, with its report, replacing any earlier load of the same dataset
     in one transaction."""
-    refuse_violations(prepared.outcome)
+    if error := violations_error(prepared.outcome):
+        raise error
     store.replace_graphs(prepared.graphs, shared=prepared.shared)
     return replace(prepared.outcome, loaded=True)
 
 
-def refuse_violations(outcome: Outcome) -> None:
+def violations_error(outcome: Outcome) -> BudgetgraphError | None:
     """A document with structural violations is not loaded: the error names it."""
-    if not outcome.report.conforms:
-        violations = outcome.report.of_severity("Violation")
-        raise BudgetgraphError(
-            f"not loaded: {len(violations)} structural violations, the first: {violations[0].message} at {violations[0].focus}",
-            file=outcome.document.source.path,
-        )
+    if outcome.report.conforms:
+        return None
+    violations = outcome.report.of_severity("Violation")
+    return BudgetgraphError(
+        f"not loaded: {len(violations)} structural violations, the first: {violations[0].message} at {violations[0].focus}",
+        file=outcome.document.source.path,
+    )
 
 
 def ingest(path: Path | str, store: GraphStore, base: str) -> Outcome:
@@ -149,10 +151,7 @@ def _embedded(store: GraphStore) -> EmbeddedStore:
 def _refused_or(ready: Prepared | BudgetgraphError) -> Prepared | BudgetgraphError:
     """The document, or why it cannot be loaded."""
     if isinstance(ready, Prepared):
-        try:
-            refuse_violations(ready.outcome)
-        except BudgetgraphError as error:
-            return error
+        return violations_error(ready.outcome) or ready
     return ready
 
 

@@ -37,10 +37,10 @@ class GraphWrite:
     digest: str | None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class DocumentGraphs:
     """Every graph one document's load writes, as ``replace_graphs`` takes them, and what to call the document
-    in an error (its file). Two are the same document only if they are the same object."""
+    in an error (its file)."""
 
     label: str
     graphs: Mapping[URIRef, bytes]
@@ -71,13 +71,15 @@ class GraphStore(ABC):
         if writes:
             self._write(writes)
 
-    def _pending_writes(self, graphs: Mapping[URIRef, bytes], shared: Collection[URIRef]) -> list[GraphWrite]:
-        """The graphs to write: all but the shared graphs the store holds with the same digest."""
+    def _pending_writes(self, graphs: Mapping[URIRef, bytes], shared: Collection[URIRef], absent: Collection[str] = ()) -> list[GraphWrite]:
+        """The graphs to write: all but the shared graphs the store holds with the same digest. The store is not
+        asked about the IRIs in ``absent``, known not to be held."""
         writes = []
         for name, ntriples in graphs.items():
+            iri = checked_iri(name)
             digest = hashlib.sha256(ntriples).hexdigest() if name in shared else None
-            if digest is None or not self._holds(name, digest):
-                writes.append(GraphWrite(checked_iri(name), ntriples, digest))
+            if digest is None or iri in absent or not self._holds(name, digest):
+                writes.append(GraphWrite(iri, ntriples, digest))
         return writes
 
     def _write(self, writes: list[GraphWrite]) -> None:

@@ -7,7 +7,7 @@ all graphs, so a researcher never has to name one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph
@@ -58,8 +58,7 @@ class EmbeddedStore(GraphStore):
     def bulk_write(self, documents: Sequence[DocumentGraphs]) -> None:
         """Write a batch of documents as ``replace_graphs`` of each in turn would, but every graph the store
         does not hold yet in one call of pyoxigraph's bulk loader, which writes sorted files straight into
-        RocksDB (at 1M quads in batches of 100,000, with ``optimize``: 0.76–1.16× the bulk loader's time on the
-        whole file, where one transaction per document takes 1.6–3.0×; benchmarks/README.md).
+        RocksDB (about as fast as one bulk load of the whole batch of documents: benchmarks/README.md).
 
         The bulk loader cannot delete, so a document that replaces a graph the store holds (its own graph, or a
         shared graph with another digest) is written after the bulk load with ``replace_graphs``, in its own
@@ -71,30 +70,35 @@ class EmbeddedStore(GraphStore):
         names the batch's documents. But a crash (kill -9, power loss) in the middle of a bulk load can leave
         part of the batch in the store; re-running the ingest replaces those documents whole.
         """
-        fresh, replacing = self._bulk_plan(documents)
+        fresh, loaded, replacing = self._bulk_plan(documents)
         if fresh:
-            self._bulk_load(fresh, [d.label for d in documents if d not in replacing])
+            self._bulk_load(fresh, loaded)
         for document in replacing:
             self.replace_graphs(document.graphs, shared=document.shared)
 
-    def _bulk_plan(self, documents: Sequence[DocumentGraphs]) -> tuple[list[GraphWrite], list[DocumentGraphs]]:
-        """The graphs of the batch the store does not hold, each once; and the documents that must replace."""
-        fresh: dict[str, GraphWrite] = {}
+    def _bulk_plan(self, documents: Sequence[DocumentGraphs]) -> tuple[list[GraphWrite], list[str], list[DocumentGraphs]]:
+        """The graphs of the batch the store does not hold, each once, with the labels of the documents writing
+        them; and the documents that must replace."""
+        fresh: dict[str, GraphWrite] = {}  # by IRI: graphs found not held, which later documents need not ask about
+        loaded: list[str] = []
         replacing: list[DocumentGraphs] = []
         waiting: set[URIRef] = set()  # the graphs the replacing documents write
         for document in documents:
-            writes = None if waiting.intersection(document.graphs) else self._fresh_writes(document)
+            writes = None if waiting.intersection(document.graphs) else self._fresh_writes(document, fresh.keys())
             if writes is None:
                 replacing.append(document)
                 waiting.update(document.graphs)
             else:  # a graph an earlier document of the batch writes is written as the later one has it
                 fresh.update((write.iri, write) for write in writes)
-        return list(fresh.values()), replacing
+                loaded.append(document.label)
+        return list(fresh.values()), loaded, replacing
 
-    def _fresh_writes(self, document: DocumentGraphs) -> list[GraphWrite] | None:
-        """What the document writes, or None when it would replace a graph the store holds."""
-        writes = self._pending_writes(document.graphs, document.shared)
-        return None if writes and self._holds_any(writes) else writes
+    def _fresh_writes(self, document: DocumentGraphs, absent: Collection[str]) -> list[GraphWrite] | None:
+        """What the document writes, or None when it would replace a graph the store holds (``absent``: IRIs
+        known not to be held)."""
+        writes = self._pending_writes(document.graphs, document.shared, absent)
+        unknown = [write for write in writes if write.iri not in absent]
+        return None if unknown and self._holds_any(unknown) else writes
 
     def _bulk_load(self, writes: list[GraphWrite], labels: list[str]) -> None:
         digests_held = self.engine.contains_named_graph(pyoxigraph.NamedNode(DIGESTS))

@@ -177,7 +177,7 @@ class _Scratch(threading.local):
                 try:
                     self._add(data, name)
                 except BaseException:
-                    self.store.remove_graph(name)  # nothing half-loaded stays behind
+                    self.remove(name, data)  # nothing half-loaded stays behind
                     raise
                 if name != own:
                     self.shared[name] = data
