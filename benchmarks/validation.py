@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.common import BASE, ROOT, SEED, median_ms
+from benchmarks.common import BASE, ROOT, SEED, median_ms, timed
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import map_document
 from budgetgraph.pipeline import ingest
@@ -23,6 +23,9 @@ from budgetgraph.validation import validate
 from budgetgraph.validation.shacl import validate_with_pyshacl
 
 FIXTURE = ROOT / "tests" / "data" / "inconsistent-budget.txt"
+# Issue 6 measured pySHACL with the core shapes at 190 ms on a seed-sized document and asked for validation in
+# at most 20 ms on the same machine: as a ratio to that baseline, which this run measures again, at most 0.105.
+ISSUE_BASELINE_MS, ISSUE_TARGET_MS = 190, 20
 
 
 def fresh_mapping(path: Path) -> Callable[[], object]:
@@ -48,6 +51,7 @@ def main() -> None:
     rows.append(("seed", "read (parse text → records)", median_ms(lambda: read_document(SEED), args.runs)))
     rows.append(("seed", "map (records → RDF, N-Triples)", median_ms(make, args.runs)))
     rows.append(("seed", "validate: store engine (core in one pass + SHACL-SPARQL)", median_ms(lambda: validate(mapped), args.runs)))
+    rows.append(("seed", "validate: store engine, CPU time", median_ms(lambda: validate(mapped), args.runs, time.process_time)))
     rows.append(("seed", "validate: pySHACL, core shapes only", median_ms(lambda: validate_with_pyshacl(mapped, sparql=False), max(3, args.runs // 4))))
     with tempfile.TemporaryDirectory() as folder:
         store = EmbeddedStore(Path(folder) / "store")
@@ -59,10 +63,11 @@ def main() -> None:
     rows.append(("fixture", "validate: pySHACL, all shapes (the reference)", median_ms(lambda: validate_with_pyshacl(fixture), args.reference_runs)))
 
     documents = [make() for _ in range(args.batch)]
-    start = time.perf_counter()
-    for document in documents:
-        validate(document)
-    rows.append((f"{args.batch} seed-sized documents", "validate: store engine, whole batch", (time.perf_counter() - start) * 1000))
+    cpu = time.process_time()
+    wall = timed(lambda: [validate(document) for document in documents])
+    batch = f"{args.batch} seed-sized documents"
+    rows.append((batch, "validate: store engine, whole batch", wall * 1000))
+    rows.append((batch, "validate: store engine, whole batch, CPU time", (time.process_time() - cpu) * 1000))
 
     print("| document | stage | median ms |")
     print("|---|---|---:|")
@@ -73,6 +78,9 @@ def main() -> None:
     full = by_stage["validate: pySHACL, all shapes (the reference)"] / by_stage["validate: store engine"]
     print(f"\npySHACL core only / store engine with every shape, seed: {core:.1f}x")
     print(f"pySHACL all shapes / store engine, fixture: {full:,.0f}x")
+    allowed = ISSUE_TARGET_MS / ISSUE_BASELINE_MS
+    print(f"issue 6's target as a ratio to its baseline: store engine / pySHACL core at most {allowed:.3f}; "
+          f"this run {1 / core:.3f}, {'met' if 1 / core <= allowed else 'missed'}")
 
 
 if __name__ == "__main__":

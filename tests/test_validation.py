@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -144,6 +145,15 @@ def test_the_validation_store_is_rebuilt_and_reports_the_same(seed_rdf: MappedDo
         stores.append(shacl._SCRATCH.store)
         assert shacl._SCRATCH.removed <= 1000 + len(seed_rdf.triples) + len(inconsistent.triples)
     assert len({id(store) for store in stores}) == 3
+
+
+def test_documents_validated_from_several_threads_at_once_get_their_own_reports(seed_rdf: MappedDocument) -> None:
+    """Each calling thread validates in a store of its own, while all share the threads that run the queries."""
+    documents = [seed_rdf, map_document(read_document(INCONSISTENT), BASE)] * 4
+    alone = [validate(document) for document in documents]
+    assert len({report.findings for report in alone}) == 2
+    with ThreadPoolExecutor(4) as callers:
+        assert list(callers.map(validate, documents)) == alone
 
 
 def test_a_structural_violation_blocks_the_load(seed_rdf: MappedDocument) -> None:
