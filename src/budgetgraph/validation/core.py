@@ -35,20 +35,32 @@ class UnsupportedShape(ValueError):
 
 @dataclass(frozen=True)
 class CoreCheck:
-    """One constraint of a property shape: on the number of the focus node's values (``bounds``: the least and
-    the most allowed), or on each value, which ``fails`` tests given a lookup of a node's types."""
+    """One constraint of a property shape, with what a finding of it says."""
 
     shape: str  # the node shape holding the property shape, as findings name it
     path: str
     component: str
     severity: str
-    bounds: tuple[float, float] | None
-    fails: Callable[[Term, Callable[[Term], frozenset[Term]]], bool] | None
     describe: Callable[[str, str], str]  # a message from the focus node and the count or value
     predicate: pyoxigraph.NamedNode  # the path, as the store's term
 
     def finding(self, focus: str, found: str) -> Finding:
         return Finding(focus, self.severity, self.shape, self.describe(focus, found), self.path, self.component)
+
+
+@dataclass(frozen=True)
+class CountCheck(CoreCheck):
+    """On the number of the focus node's values: the least and the most allowed."""
+
+    least: float
+    most: float
+
+
+@dataclass(frozen=True)
+class ValueCheck(CoreCheck):
+    """On each value, which ``fails`` tests given a lookup of a node's types."""
+
+    fails: Callable[[Term, Callable[[Term], frozenset[Term]]], bool]
 
 
 @dataclass(frozen=True)
@@ -58,16 +70,16 @@ class CoreTarget:
     predicates, which are then skipped at once)."""
 
     classes: tuple[pyoxigraph.NamedNode, ...]
-    counted: tuple[CoreCheck, ...]
-    per_value: tuple[tuple[pyoxigraph.NamedNode, tuple[CoreCheck, ...]], ...]
+    counted: tuple[CountCheck, ...]
+    per_value: tuple[tuple[pyoxigraph.NamedNode, tuple[ValueCheck, ...]], ...]
 
     @classmethod
     def of(cls, classes: tuple[pyoxigraph.NamedNode, ...], checks: list[CoreCheck]) -> CoreTarget:
-        by_predicate: dict[pyoxigraph.NamedNode, list[CoreCheck]] = {}
+        by_predicate: dict[pyoxigraph.NamedNode, list[ValueCheck]] = {}
         for check in checks:
-            if check.bounds is None:
+            if isinstance(check, ValueCheck):
                 by_predicate.setdefault(check.predicate, []).append(check)
-        counted = tuple(c for c in checks if c.bounds is not None)
+        counted = tuple(c for c in checks if isinstance(c, CountCheck))
         return cls(classes, counted, tuple((p, tuple(found)) for p, found in by_predicate.items()))
 
 
@@ -93,16 +105,21 @@ def _property_checks(
         raise UnsupportedShape(f"{node_shape}: only predicate paths and {sorted(map(str, KNOWN))} are compiled, not {unknown or path}")
     name = path.n3(shapes.namespace_manager)
 
-    def check(component: str, fails: Callable[..., bool] | None, describe: Callable[[str, str], str], bounds: tuple[float, float] | None = None) -> CoreCheck:
-        return CoreCheck(str(node_shape), str(path), str(SH[component]), severity, bounds, fails, describe, pyoxigraph.NamedNode(path))
+    predicate = pyoxigraph.NamedNode(path)
 
-    found = []
+    def count(component: str, least: float, most: float, describe: Callable[[str, str], str]) -> CountCheck:
+        return CountCheck(str(node_shape), str(path), str(SH[component]), severity, describe, predicate, least, most)
+
+    def check(component: str, fails: Callable[..., bool], describe: Callable[[str, str], str]) -> ValueCheck:
+        return ValueCheck(str(node_shape), str(path), str(SH[component]), severity, describe, predicate, fails)
+
+    found: list[CoreCheck] = []
     if (least := shapes.value(prop, SH.minCount)) is not None:
-        found.append(check("MinCountConstraintComponent", None,
-                           lambda this, count, n=int(least): f"{this} has {count} {name} values, at least {n} required", (int(least), math.inf)))
+        found.append(count("MinCountConstraintComponent", int(least), math.inf,
+                           lambda this, n, m=int(least): f"{this} has {n} {name} values, at least {m} required"))
     if (most := shapes.value(prop, SH.maxCount)) is not None:
-        found.append(check("MaxCountConstraintComponent", None,
-                           lambda this, count, n=int(most): f"{this} has {count} {name} values, at most {n} allowed", (0, int(most))))
+        found.append(count("MaxCountConstraintComponent", 0, int(most),
+                           lambda this, n, m=int(most): f"{this} has {n} {name} values, at most {m} allowed"))
     if (datatype := shapes.value(prop, SH.datatype)) is not None:
         found.append(check("DatatypeConstraintComponent",
                            lambda value, _, d=_term(datatype): not isinstance(value, pyoxigraph.Literal) or value.datatype != d,
@@ -154,10 +171,9 @@ def core_findings(store: pyoxigraph.Store, targets: tuple[CoreTarget, ...]) -> l
                 values.setdefault(quad.predicate, set()).add(quad.object)
             for check in target.counted:
                 count = len(values.get(check.predicate, NONE))
-                least, most = check.bounds  # type: ignore[misc]
-                if not least <= count <= most:
+                if not check.least <= count <= check.most:
                     findings.append(check.finding(focus.value, str(count)))
             for predicate, checks in target.per_value:
                 for value in values.get(predicate, NONE):
-                    findings += [check.finding(focus.value, value.value) for check in checks if check.fails(value, types)]  # type: ignore[misc]
+                    findings += [check.finding(focus.value, value.value) for check in checks if check.fails(value, types)]
     return findings
