@@ -9,8 +9,10 @@ import resource
 import socket
 import statistics
 import subprocess
+import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -100,3 +102,22 @@ def table(rows: Iterable[Row]) -> str:
     lines = ["| benchmark | measure | result |", "|---|---|---:|"]
     lines += [f"| {r.benchmark} | {r.measure} | {r.value} |" for r in rows]
     return "\n".join(lines)
+
+
+@contextmanager
+def serving(command: list[str], probe: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A server subprocess, up once ``probe`` answers 200."""
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with httpx.Client(timeout=120) as client:
+            wait_until_up(client, probe, server)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def budgetgraph_serve(folder: Path, port: int, timeout_s: float | None = None) -> list[str]:
+    """``budgetgraph serve`` of ``folder`` on 127.0.0.1, with its default query timeout unless one is given."""
+    command = [sys.executable, "-m", "budgetgraph.cli", "serve", "--store", str(folder), "--host", "127.0.0.1", "--port", str(port)]
+    return command + ["--query-timeout", str(timeout_s)] if timeout_s is not None else command

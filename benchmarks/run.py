@@ -14,7 +14,6 @@ import argparse
 import gc
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ import httpx
 import pyoxigraph
 from rdflib import URIRef
 
-from benchmarks.common import BASE, JSON, SEED, Row, free_port, machine, median_ms, peak_of, peak_rss_mb, percentile, samples_ms, table, timed, wait_until_up
+from benchmarks.common import BASE, JSON, SEED, Row, budgetgraph_serve, free_port, machine, median_ms, peak_of, peak_rss_mb, percentile, samples_ms, serving, table, timed
 from benchmarks.generate import documents, graphs_of, write_documents, write_quads
 from budgetgraph import pipeline
 from budgetgraph.errors import BudgetgraphError
@@ -208,26 +207,17 @@ def json_answer(store: EmbeddedStore) -> bytes:
 
 def http_latencies(folder: Path, runs: int) -> tuple[list[float], bytes, float]:
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "budgetgraph.cli", "serve", "--store", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
     url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        with httpx.Client(timeout=120) as client:
-            wait_until_up(client, url, server)
+    with serving(budgetgraph_serve(folder, port), url) as server, httpx.Client(timeout=120) as client:
 
-            def answer() -> bytes:
-                response = client.get(url, params={"query": QUERY}, headers={"Accept": JSON})
-                response.raise_for_status()
-                return response.content
+        def answer() -> bytes:
+            response = client.get(url, params={"query": QUERY}, headers={"Accept": JSON})
+            response.raise_for_status()
+            return response.content
 
-            body = answer()
-            answer()
-            return samples_ms(answer, runs), body, peak_of(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        body = answer()
+        answer()
+        return samples_ms(answer, runs), body, peak_of(server.pid)
 
 
 def latencies(folder: Path, quads: int, runs: int) -> list[Row]:

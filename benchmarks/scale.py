@@ -29,7 +29,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing.connection import Connection
@@ -42,7 +41,7 @@ import pyoxigraph
 import rdflib
 from rdflib import URIRef
 
-from benchmarks.common import BASE, JSON, Row, free_port, load_averages, machine, peak_of, percentile, table, timed, wait_until_up
+from benchmarks.common import BASE, JSON, Row, budgetgraph_serve, free_port, load_averages, machine, peak_of, percentile, serving, table, timed
 from benchmarks.generate import write_documents, write_nquads
 from benchmarks.run import batch_parallel, stored_quads
 from budgetgraph import library, pipeline
@@ -287,24 +286,6 @@ class DirectRunner:
         else:
             self.connection.send(None)
         self.process.join()
-
-
-@contextmanager
-def serving(command: list[str], probe: str) -> Iterator[subprocess.Popen[bytes]]:
-    """A server subprocess, up once ``probe`` answers 200."""
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with httpx.Client(timeout=120) as client:
-            wait_until_up(client, probe, server)
-        yield server
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def budgetgraph_serve(folder: Path, port: int, timeout_s: float) -> list[str]:
-    return [sys.executable, "-m", "budgetgraph.cli", "serve", "--store", str(folder), "--host", "127.0.0.1", "--port", str(port),
-            "--query-timeout", str(timeout_s)]
 
 
 def oxigraph_serve(folder: Path, port: int) -> list[str]:
