@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_left
 from dataclasses import replace
+from functools import cached_property
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
@@ -57,11 +59,12 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
         _positioned(p[0], page.width) if by_position and len(p) == 1 and not SENTENCE.search(p[0]["text"]) else _prose(p)
         for p in paragraphs
     ]
+    ink = _Ink(page)
     for table in tables:
         for row, cells in zip(table.rows, table.extract(), strict=True):
             texts = tuple(_unwrap(cell or "") for cell in cells)
             if any(texts):
-                items.append((row.bbox[1], Line(0, texts, start=_first_word_start(page, row.cells[0]))))
+                items.append((row.bbox[1], Line(0, texts, start=_first_word_start(ink, row.cells[0]))))
     items.sort(key=lambda item: item[0])
     return [replace(line, number=index, page=number) for index, (_, line) in enumerate(items, start=1)]
 
@@ -98,17 +101,35 @@ def _positioned(line: dict, page_width: float) -> tuple[float, Line]:  # type: i
     return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents, start=start)
 
 
-def _first_word_start(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float] | None) -> tuple[float, float] | None:
+class _Ink:
+    """A page's inked characters in order of their top (sorted when a cell first asks), so that a cell's are
+    found without a pass over the page."""
+
+    def __init__(self, page: pdfplumber.page.Page) -> None:
+        self.page = page
+
+    @cached_property
+    def chars(self) -> list[dict]:  # type: ignore[type-arg]
+        return sorted((c for c in self.page.chars if c["text"].strip()), key=lambda c: c["top"])
+
+    @cached_property
+    def tops(self) -> list[float]:
+        return [c["top"] for c in self.chars]
+
+    def within(self, bbox: tuple[float, float, float, float]) -> list[dict]:  # type: ignore[type-arg]
+        x0, top, x1, bottom = bbox
+        rows = self.chars[bisect_left(self.tops, top) : bisect_left(self.tops, bottom)]
+        return [c for c in rows if x0 <= c["x0"] < x1]
+
+
+def _first_word_start(ink: _Ink, bbox: tuple[float, float, float, float] | None) -> tuple[float, float] | None:
     """Where a ruled cell's text starts (x0 of its first line's first character) and that character's size; a
     wrapped cell's later lines start at the cell's edge whatever the indentation, so only the first line counts."""
-    if bbox is None:
+    chars = ink.within(bbox) if bbox is not None else []
+    if not chars:
         return None
-    x0, top, x1, bottom = bbox
-    ink = [c for c in page.chars if c["text"].strip() and x0 <= c["x0"] < x1 and top <= c["top"] < bottom]
-    if not ink:
-        return None
-    first_line = min(c["top"] for c in ink)
-    first = min((c for c in ink if c["top"] - first_line < c["size"] / 2), key=lambda c: c["x0"])
+    first_line = min(c["top"] for c in chars)
+    first = min((c for c in chars if c["top"] - first_line < c["size"] / 2), key=lambda c: c["x0"])
     return first["x0"], first["size"]
 
 
