@@ -117,4 +117,4 @@ def test_the_readme_main_command_loads_every_bundled_document(tmp_path: Path) ->
     bundled = [str(ROOT / folder) for folder in folders.group(1).split()]
     count = sum(1 for folder in bundled for path in Path(folder).iterdir() if path.is_file())
     ingested = budgetgraph("ingest", *bundled, "--store", str(tmp_path / "store"))
-    assert f"{count} of {count} documents loaded" in ingested.stdout and count == 21
+    assert f"{count} of {count} documents loaded" in ingested.stdout and count == 24

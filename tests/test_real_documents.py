@@ -84,3 +84,14 @@ def test_each_loads_into_the_graph(name: str) -> None:
 
     report = validate(map_document(read_document(FIXTURES[name][0]), "http://127.0.0.1:8000/"))
     assert report.conforms, [f.message for f in report.findings]
+
+
+def test_a_page_that_opens_with_its_web_furniture_is_named_by_its_table() -> None:
+    """施甸县's page starts with the site's 索引号 | 发布机构 box, not a cover: the title, year and district come from
+    the table's own title. Its year-on-year columns (上年决算数, 增减幅度) are not read yet, and it says so."""
+    doc = read_document(Path(__file__).parent / "data" / "real" / "shidian-county-2016-final.html")
+    assert (doc.title, doc.department) == ("施甸县2016年“三公”经费决算情况统计表", "施甸县")
+    assert (doc.district_code, doc.fiscal_year, doc.phase) == ("530521", 2016, Phase.FINAL_ACCOUNTS)
+    assert [(u.title, u.place, u.reason) for u in doc.unread] == [
+        ("施甸县2016年“三公”经费决算情况统计表", "line 7", "unknown column header '上年决算数' in 施甸县2016年“三公”经费决算情况统计表")
+    ]

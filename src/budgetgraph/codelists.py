@@ -128,13 +128,20 @@ def _subsequence(short: str, long: str) -> bool:
     return all(char in remaining for char in short)
 
 
+# 类 names of the editions before 2019 that the shipped (2021) edition renamed beyond a loose match
+# (resources/reference/SOURCE.md, "Versions"); 207 文化体育与传媒 still matches 文化旅游体育与传媒 loosely.
+FORMER_CLASS_NAMES = {"医疗卫生与计划生育": "210", "国土海洋气象等": "220"}
+
+
 def class_code_for_name(name: str, *, exact: bool = False) -> str | None:
-    """The functional 类 a printed name means: exact after trimming, else the one name that contains the other
-    as a subsequence ("资源勘探信息等" is 215 资源勘探工业信息等支出)."""
+    """The functional 类 a printed name means: exact after trimming (a former name too), else the one name that
+    contains the other as a subsequence ("资源勘探信息等" is 215 资源勘探工业信息等支出)."""
     stem = _stem(name)
     classes = {c.code: _stem(c.zh) for c in functional_codes().values() if len(c.code) == 3}
     if matches := [code for code, zh in classes.items() if zh == stem]:
         return matches[0]
+    if stem in FORMER_CLASS_NAMES:
+        return FORMER_CLASS_NAMES[stem]
     if exact:
         return None
     loose = [code for code, zh in classes.items() if stem and (_subsequence(stem, zh) or _subsequence(zh, stem))]

@@ -8,26 +8,47 @@ from collections import Counter
 from budgetgraph.codelists import District, find_city, find_district
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.normalise import squeeze
+from budgetgraph.ingest.layout import table_kind
 from budgetgraph.ingest.text import Line
 from budgetgraph.records import BudgetUnit, Phase, PerformancePlan, RowRole, Table
 
 YEAR = re.compile(r"(20\d{2})\s*年")
 BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
-PUBLISHER = re.compile(r"^(预算主管部门|主管部门|预算单位|编制部门|编制单位|部门名称|单位名称)[:：]\s*(?P<name>[^\s:：]+)")
+PUBLISHER = re.compile(r"^(预算主管部门|主管部门|预算单位|编制部门|编制单位|部门名称|单位名称|部门)[:：]\s*(?P<name>[^\s:：]+)")
 TITLE_END = re.compile(r"^目\s*录$")
+SECTION = re.compile(r"^第[一二三四五六七八九十\d]+部分")  # "第二部分西宁市东方小学2016年度部门决算表"
 
 
 def document_title(lines: list[Line]) -> str:
     """The cover: the first line, or the cover page's lines when the first does not name the year
-    ("上海市普陀区财政局 / 年度部门决算 / 2024")."""
+    ("上海市普陀区财政局 / 年度部门决算 / 2024"); when the cover names no year either, the first table's title
+    that does (a page holding one table: "施甸县2016年“三公”经费决算情况统计表")."""
     if not lines:
         return ""
     first = " ".join(lines[0].text.split())
     if YEAR.search(first):
         return first
-    cover = []
+    cover = _cover(lines)
+    if BARE_YEAR.search(cover):
+        return cover
+    titles = (" ".join(line.text.split()) for line in lines[:10] if table_kind(line.text) is not None)
+    return next((title for title in titles if YEAR.search(title)), cover)
+
+
+def _cover(lines: list[Line]) -> str:
+    """The lines of the cover page up to its table of contents, a publisher line or a table (its title, or a row
+    of cells); rows of cells before it are the web page's furniture (索引号 | … | 发布机构 | …)."""
+    cover: list[str] = []
     for line in lines[:6]:
-        if TITLE_END.match(line.text.strip()) or PUBLISHER.match(line.text) or line.page not in (None, lines[0].page):
+        if len(line.filled) > 1 and not cover:
+            continue
+        if (
+            TITLE_END.match(line.text.strip())
+            or _publisher(line)
+            or line.page not in (None, lines[0].page)
+            or len(line.filled) > 1
+            or table_kind(line.text) is not None
+        ):
             break
         cover.append(" ".join(line.text.split()))
     return " ".join(cover)
@@ -45,10 +66,12 @@ def scope(title: str) -> str:
 
 def publisher(lines: list[Line]) -> str | None:
     """The department or unit a cover or table heading names (预算主管部门：…, 编制单位：…)."""
-    for line in lines:
-        if match := PUBLISHER.match(line.text.strip()):
-            return match["name"]
-    return None
+    return next((match["name"] for line in lines if (match := _publisher(line))), None)
+
+
+def _publisher(line: Line) -> re.Match[str] | None:
+    """部门：… alone on its line, or in the first cell of a row (部门:… | | 单位:元)."""
+    return PUBLISHER.match(line.filled[0].strip()) if line.filled else None
 
 
 def phase(title: str) -> Phase:
@@ -76,7 +99,7 @@ def department(title: str, named: str | None, plan: PerformancePlan | None, unit
         return plan.unit_name, plan.unit_code
     if named:
         return named, next((u.code for u in units if u.name == named), None)
-    head = re.sub(r"(\d{4})?年度?$", "", squeeze(title.split("部门")[0]))
+    head = re.sub(r"(\d{4})?年度?$", "", SECTION.sub("", squeeze(title.split("部门")[0])))
     # the name before the year ("南通市国资委2016年财政拨款…"), or after it ("2015年桂林市司法局部门…")
     before, *after = re.split(r"\d{4}年度?", head, maxsplit=1)
     head = before or (re.split(r"财政拨款|“?三公|一般公共预算|[区市县]本级", after[0])[0] if after else head)

@@ -39,14 +39,15 @@ class TableBlock:
 
 
 def find_tables(lines: list[Line]) -> list[TableBlock]:
-    """A table starts at a known title followed, within four lines, by its unit line (单位：万元, alone or at
-    the end of a line such as 编制部门：… 单位：元)."""
+    """A table starts at a known title followed, within four lines, by its unit line (单位：万元, alone, at the
+    end of a line such as 编制部门：… 单位：元, or in the last cell of a row that names the department first, as
+    spreadsheets print it: 部门:… | | 单位:元)."""
     starts: list[tuple[int, TableKind, str, int]] = []
     for index, line in enumerate(lines):
         if not _is_title(line) or (kind := table_kind(line.text)) is None:
             continue
         for offset, following in enumerate(lines[index + 1 : index + 5], start=index + 1):
-            if len(following.filled) == 1 and (unit := UNIT_LINE.search(squeeze(following.text))):
+            if unit := _unit_line(following):
                 starts.append((index, kind, unit.group(1), offset + 1))
                 break
             if _is_title(following) and table_kind(following.text) is not None:
@@ -62,6 +63,16 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
         blocks.append(TableBlock(kind, lines[index], unit, indent_first_column(align_columns(_until_prose(lines[body_start:end])))))
     return blocks
+
+
+def _unit_line(line: Line) -> re.Match[str] | None:
+    """The unit a line states, if it is a unit line: its text, or its last cell after cells without amounts."""
+    cells = line.filled
+    if len(cells) == 1:
+        return UNIT_LINE.search(squeeze(line.text))
+    if cells and not any(parse_amount(c) is not None for c in cells):
+        return UNIT_LINE.search(squeeze(cells[-1]))
+    return None
 
 
 def _is_title(line: Line) -> bool:
