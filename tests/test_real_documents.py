@@ -86,6 +86,12 @@ def test_each_loads_into_the_graph(name: str) -> None:
     assert report.conforms, [f.message for f in report.findings]
 
 
+def test_a_cover_without_the_page_date_and_the_table_under_it() -> None:
+    """龙祥小学's page: its heading lines, then the date it was posted, then the table's title and rows."""
+    doc = read_document(REAL / "luolong-longxiang-school-2016-final.html")
+    assert (doc.title, doc.fiscal_year) == ("部门决算 洛阳市了洛龙区龙祥小学2016部门决算", 2016)
+
+
 def test_a_page_that_opens_with_its_web_furniture_is_named_by_its_table() -> None:
     """施甸县's page starts with the site's 索引号 | 发布机构 box, not a cover: the title, year and district come from
     the table's own title. Its year-on-year columns (上年决算数, 增减幅度) are not read yet, and it says so."""

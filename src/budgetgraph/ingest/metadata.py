@@ -16,6 +16,7 @@ YEAR = re.compile(r"(20\d{2})\s*年")
 BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 PUBLISHER = re.compile(r"^(预算主管部门|主管部门|预算单位|编制部门|编制单位|部门名称|单位名称|部门)[:：]\s*(?P<name>[^\s:：]+)")
 TITLE_END = re.compile(r"^目\s*录$")
+DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$")  # a web page's publication date, not the fiscal year
 SECTION = re.compile(r"^第[一二三四五六七八九十\d]+部分")  # "第二部分西宁市东方小学2016年度部门决算表"
 
 
@@ -37,10 +38,10 @@ def document_title(lines: list[Line]) -> str:
 
 def _cover(lines: list[Line]) -> str:
     """The lines of the cover page up to its table of contents, a publisher line or a table (its title, or a row
-    of cells); rows of cells before it are the web page's furniture (索引号 | … | 发布机构 | …)."""
+    of cells); rows of cells before it (索引号 | … | 发布机构 | …) and dates are the web page's furniture."""
     cover: list[str] = []
     for line in lines[:6]:
-        if len(line.filled) > 1 and not cover:
+        if len(line.filled) > 1 and not cover or DATE.match(squeeze(line.text)):
             continue
         if (
             TITLE_END.match(line.text.strip())
