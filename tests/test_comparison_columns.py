@@ -30,3 +30,10 @@ def test_a_rate_column_leaves_its_table_unread_and_the_others_read(tmp_path: Pat
     (unread,) = read.unread
     assert (unread.kind, unread.title) == (TableKind.GENERAL_BUDGET_EXPENDITURE, "表5：一般公共预算财政拨款支出决算表")
     assert "决算数为预算数的%" in unread.reason
+
+
+def test_a_document_whose_only_table_is_unread_keeps_the_unit_it_prints(tmp_path: Path) -> None:
+    document = tmp_path / "only-compared.txt"
+    document.write_text("重庆市永川区合成示范局（合成）2023年度部门决算\n" + COMPARED.replace("单位：万元", "单位：元"), encoding="utf-8")
+    read = read_document(document)
+    assert (read.tables, len(read.unread), read.amount_unit) == ((), 1, "元")

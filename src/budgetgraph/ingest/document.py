@@ -125,7 +125,7 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
         district_code=district.code,
         fiscal_year=metadata.fiscal_year(title, file),
         phase=metadata.phase(title),
-        amount_unit=metadata.amount_unit(tables),
+        amount_unit=metadata.amount_unit([block.unit for block in blocks]),
         budget_units=units,
         tables=tuple(tables),
         narrative=narrative_figures(before_tables, file),

@@ -125,6 +125,7 @@ def district(texts: list[str], file: str) -> District:
     )
 
 
-def amount_unit(tables: list[Table]) -> str:
-    counts = Counter(t.unit for t in tables)
-    return counts.most_common(1)[0][0] if counts else "万元"
+def amount_unit(units: list[str]) -> str:
+    """The unit most of a document's tables print, read or not (a document whose one table is unread still says
+    单位：元)."""
+    return Counter(units).most_common(1)[0][0]
