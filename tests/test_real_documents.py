@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from budgetgraph.errors import BudgetgraphError
 from budgetgraph.ingest import read_document
 from budgetgraph.normalise import key
 from budgetgraph.records import Phase, RowRole
@@ -101,3 +102,13 @@ def test_a_page_that_opens_with_its_web_furniture_is_named_by_its_table() -> Non
     assert [(u.title, u.place, u.reason) for u in doc.unread] == [
         ("施甸县2016年“三公”经费决算情况统计表", "line 7", "unknown column header '上年决算数' in 施甸县2016年“三公”经费决算情况统计表")
     ]
+
+
+def test_a_template_title_without_its_unit_line_is_named_in_the_error(tmp_path: Path) -> None:
+    page = (REAL / "luolong-longxiang-school-2016-final.html").read_text(encoding="utf-8").replace("<td>单位:元</td>", "<td></td>")
+    path = tmp_path / "no-unit.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(BudgetgraphError) as raised:
+        read_document(path)
+    assert (raised.value.file, raised.value.place) == (str(path), "line 4")
+    assert "收入支出决算总表 titles a template table, but no unit line" in raised.value.message

@@ -18,7 +18,8 @@ from budgetgraph.ingest.pdf import read_pdf
 from budgetgraph.ingest.xls import read_xls
 from budgetgraph.ingest.xlsx import read_xlsx
 from budgetgraph.ingest.performance import parse_performance
-from budgetgraph.ingest.tables import find_tables, parse_grid, parse_two_sided
+from budgetgraph.normalise import squeeze
+from budgetgraph.ingest.tables import find_tables, first_table_title, parse_grid, parse_two_sided
 from budgetgraph.ingest.text import Line, decode, split_lines
 from budgetgraph.records import BudgetDocument, PerformancePlan, SourceFile, Table, TableKind, UnreadTable
 
@@ -88,6 +89,13 @@ def _office_kind(data: bytes) -> str:
 def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
     file = source.name
     blocks = find_tables(lines)
+    if not blocks and (title := first_table_title(lines)):
+        raise BudgetgraphError(
+            f"not a budget document as far as can be read: {squeeze(title.text)} titles a template table, but no unit line"
+            " (单位：万元) follows it within four lines, nor does its header state a unit",
+            file=file,
+            place=title.place,
+        )
     if not blocks:
         raise BudgetgraphError(
             "not a budget document: no template table found (a title such as 部门支出总体情况表 followed by 单位：万元)",

@@ -65,6 +65,11 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
     return blocks
 
 
+def first_table_title(lines: list[Line]) -> Line | None:
+    """The first line that titles a template table, whether or not a table could start there."""
+    return next((line for line in lines if _is_title(line) and table_kind(line.text) is not None), None)
+
+
 def _unit_line(line: Line) -> re.Match[str] | None:
     """The unit a line states, if it is a unit line: its text, or its last cell after cells without amounts."""
     cells = line.filled
