@@ -112,3 +112,18 @@ def test_a_template_title_without_its_unit_line_is_named_in_the_error(tmp_path: 
         read_document(path)
     assert (raised.value.file, raised.value.place) == (str(path), "line 4")
     assert "收入支出决算总表 titles a template table, but no unit line" in raised.value.message
+
+
+def test_a_page_that_opens_with_its_contents_takes_the_first_heading_naming_year_and_phase(tmp_path: Path) -> None:
+    """Full 决算 pages list their parts first (目录, 第一部分 …概况, 第二部分 …决算报表): the title is the first heading
+    that names the year and 决算, not the empty cover before 目录."""
+    contents = "<p>目录</p><p>第一部分西宁市东方小学概况</p><p>一、部门职能</p><p>第二部分西宁市东方小学2016年度部门决算报表</p>"
+    page = (REAL / "xining-dongfang-school-2016-final.html").read_text(encoding="utf-8")
+    page = page.replace("<p>2016年西宁市东方小学部门决算</p>\n<p>第二部分西宁市东方小学2016年度部门决算报表</p>", contents)
+    path = tmp_path / "with-contents.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read_document(path)
+    assert (doc.title, doc.department, doc.fiscal_year, doc.phase) == (
+        "第二部分西宁市东方小学2016年度部门决算报表", "西宁市东方小学", 2016, Phase.FINAL_ACCOUNTS,
+    )
+    assert len(doc.tables) == 1

@@ -16,14 +16,16 @@ YEAR = re.compile(r"(20\d{2})\s*年")
 BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 PUBLISHER = re.compile(r"^(预算主管部门|主管部门|预算单位|编制部门|编制单位|部门名称|单位名称|部门)[:：]\s*(?P<name>[^\s:：]+)")
 TITLE_END = re.compile(r"^目\s*录$")
+PHASE_WORD = re.compile(r"预算|决算")
 DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$")  # a web page's publication date, not the fiscal year
 SECTION = re.compile(r"^第[一二三四五六七八九十\d]+部分")  # "第二部分西宁市东方小学2016年度部门决算表"
 
 
 def document_title(lines: list[Line]) -> str:
     """The cover: the first line, or the cover page's lines when the first does not name the year
-    ("上海市普陀区财政局 / 年度部门决算 / 2024"); when the cover names no year either, the first table's title
-    that does (a page holding one table: "施甸县2016年“三公”经费决算情况统计表")."""
+    ("上海市普陀区财政局 / 年度部门决算 / 2024"); when the cover names no year either, the first heading that
+    names a year and 预算 or 决算 (a page that opens with its contents, or holds one table: "施甸县2016年“三公”经费
+    决算情况统计表")."""
     if not lines:
         return ""
     first = " ".join(lines[0].text.split())
@@ -32,8 +34,8 @@ def document_title(lines: list[Line]) -> str:
     cover = _cover(lines)
     if BARE_YEAR.search(cover):
         return cover
-    titles = (" ".join(line.text.split()) for line in lines[:10] if table_kind(line.text) is not None)
-    return next((title for title in titles if YEAR.search(title)), cover)
+    headings = (" ".join(line.text.split()) for line in lines[:40] if len(line.filled) == 1 and len(squeeze(line.text)) <= 60)
+    return next((heading for heading in headings if YEAR.search(heading) and PHASE_WORD.search(heading)), cover)
 
 
 def _cover(lines: list[Line]) -> str:
