@@ -18,9 +18,9 @@ from budgetgraph.ingest.pdf import read_pdf
 from budgetgraph.ingest.xls import read_xls
 from budgetgraph.ingest.xlsx import read_xlsx
 from budgetgraph.ingest.performance import parse_performance
-from budgetgraph.normalise import squeeze
 from budgetgraph.ingest.tables import find_tables, first_table_title, parse_grid, parse_two_sided
 from budgetgraph.ingest.text import Line, decode, split_lines
+from budgetgraph.normalise import squeeze
 from budgetgraph.records import BudgetDocument, PerformancePlan, SourceFile, Table, TableKind, UnreadTable
 
 SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/vnd.ms-excel"}

@@ -44,13 +44,13 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
     spreadsheets print it: 部门:… | | 单位:元)."""
     starts: list[tuple[int, TableKind, str, int]] = []
     for index, line in enumerate(lines):
-        if not _is_title(line) or (kind := table_kind(line.text)) is None:
+        if (kind := _titled_kind(line)) is None:
             continue
         for offset, following in enumerate(lines[index + 1 : index + 5], start=index + 1):
             if unit := _unit_line(following):
                 starts.append((index, kind, unit.group(1), offset + 1))
                 break
-            if _is_title(following) and table_kind(following.text) is not None:
+            if _titled_kind(following) is not None:
                 break  # the title printed again (a page heading, then the table's own): the nearer one starts it
         else:
             # no unit line: the unit stated in a column header right under the title ("预算数(万元)")
@@ -67,7 +67,12 @@ def find_tables(lines: list[Line]) -> list[TableBlock]:
 
 def first_table_title(lines: list[Line]) -> Line | None:
     """The first line that titles a template table, whether or not a table could start there."""
-    return next((line for line in lines if _is_title(line) and table_kind(line.text) is not None), None)
+    return next((line for line in lines if _titled_kind(line) is not None), None)
+
+
+def _titled_kind(line: Line) -> TableKind | None:
+    """The template table a line titles, if it is a title."""
+    return table_kind(line.text) if _is_title(line) else None
 
 
 def _unit_line(line: Line) -> re.Match[str] | None:
