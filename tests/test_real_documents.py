@@ -120,6 +120,7 @@ def test_a_page_that_opens_with_its_contents_takes_the_first_heading_naming_year
     contents = "<p>目录</p><p>第一部分西宁市东方小学概况</p><p>一、部门职能</p><p>第二部分西宁市东方小学2016年度部门决算报表</p>"
     page = (REAL / "xining-dongfang-school-2016-final.html").read_text(encoding="utf-8")
     page = page.replace("<p>2016年西宁市东方小学部门决算</p>\n<p>第二部分西宁市东方小学2016年度部门决算报表</p>", contents)
+    assert contents in page
     path = tmp_path / "with-contents.html"
     path.write_text(page, encoding="utf-8")
     doc = read_document(path)

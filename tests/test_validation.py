@@ -148,7 +148,7 @@ def test_the_validation_store_is_rebuilt_and_reports_the_same(seed_rdf: MappedDo
 
 
 def test_documents_validated_from_several_threads_at_once_get_their_own_reports(seed_rdf: MappedDocument) -> None:
-    """Each calling thread validates in a store of its own, while all share the threads that run the queries."""
+    """Each calling thread (the service's, say) validates in a store of its own: no report takes another's findings."""
     documents = [seed_rdf, map_document(read_document(INCONSISTENT), BASE)] * 4
     alone = [validate(document) for document in documents]
     assert len({report.findings for report in alone}) == 2
