@@ -28,13 +28,13 @@ def document_title(lines: list[Line]) -> str:
     决算情况统计表")."""
     if not lines:
         return ""
-    first = " ".join(lines[0].text.split())
+    first = _spaced(lines[0])
     if YEAR.search(first):
         return first
     cover = _cover(lines)
     if BARE_YEAR.search(cover):
         return cover
-    headings = (" ".join(line.text.split()) for line in lines[:40] if len(line.filled) == 1 and len(squeeze(line.text)) <= 60)
+    headings = (_spaced(line) for line in lines[:40] if len(line.filled) == 1 and len(squeeze(line.text)) <= 60)
     return next((heading for heading in headings if YEAR.search(heading) and PHASE_WORD.search(heading)), cover)
 
 
@@ -53,8 +53,13 @@ def _cover(lines: list[Line]) -> str:
             or table_kind(line.text) is not None
         ):
             break
-        cover.append(" ".join(line.text.split()))
+        cover.append(_spaced(line))
     return " ".join(cover)
+
+
+def _spaced(line: Line) -> str:
+    """A line's text with its runs of blanks as one space, as a title is kept."""
+    return " ".join(line.text.split())
 
 
 def fiscal_year(title: str, file: str) -> int:
