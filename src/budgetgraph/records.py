@@ -174,31 +174,64 @@ class PerformancePlan:
     indicators: tuple[Indicator, ...]
 
 
-class FigureKind(Enum):
-    AMOUNT = "amount"  # a stated total, e.g. 收入总计 435.02 万元
+class ClaimKind(Enum):
+    """What a claim of the explanatory text states; the value is the URI slug."""
+
+    AMOUNT = "amount"  # 收入总计 435.02 万元
+    CHANGE = "change"  # 比2024年预算减少2,389.52万元 (signed)
+    GROWTH = "growth"  # 增长 38.4%, 下降1.87% (signed)
     SHARE = "share"  # 占 42.1%
-    CHANGE = "change"  # 增加 120.82 万元 against the previous year
-    GROWTH = "growth"  # 增长 38.4%
+    COMPLETION = "completion"  # 完成年初预算的98.20%
+    RELATION = "relation"  # 决算数小于预算数, 与2024年预算持平
+    ABSENCE = "absence"  # 无“三公”经费财政拨款支出, 故本表为空表
 
 
 @dataclass(frozen=True)
-class NarrativeFigure:
-    """A figure stated in the explanatory text, with the subject it refers to."""
+class Sentence:
+    """A sentence of the explanatory text as printed, with the heading path of its section and its place:
+    ``start`` and ``end`` are character offsets in its paragraph, which starts at ``location``."""
 
-    kind: FigureKind
-    subject: str  # the measure or line the figure is about, e.g. "一般公共服务" or "基本支出"
-    value: Decimal
-    unit: str  # 万元 or %
-    text: str  # the sentence fragment that states it
+    text: str
+    section: str  # e.g. "第三部分 … > 三、支出决算情况说明"; "" before the first heading
     location: Location
-    base: int | None = None  # index of the figure this one is relative to: a share's whole, a growth's change
-    part: int | None = None  # a share's part; a change's current amount
-    function_code: str | None = None  # the functional 类 an amount is about, when it names one
-    refers_to: tuple[TableKind, str] | None = None  # the table and measure whose total row an amount states
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TableReference:
+    """The table figure a claim is about: a row's cell, or a table printed without rows (空表)."""
+
+    table: int
+    row: Row | None
+    measure: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing a sentence states, with what it is about and what it is relative to."""
+
+    kind: ClaimKind
+    subject: str  # what the claim is about, as the text names it
+    sentence: int  # index in BudgetDocument.sentences
+    text: str  # the words that state it, as printed
+    start: int  # character offsets of ``text`` in the sentence
+    value: Decimal | None = None
+    unit: str | None = None  # 元, 万元, 亿元 or %, as printed
+    phase: Phase | None = None  # the phase an amount is of (年初预算 in a 决算), when the text names one
+    relation: str | None = None  # 大于, 小于, 等于 or 持平
+    base_year: int | None = None  # the year the text compares with (比2024年预算 → 2024; 上年 → the year before)
+    base_phase: str | None = None  # what of that year: 预算, 执行数, 决算
+    base: int | None = None  # index of the claim this one is relative to: a share's whole, a growth's change,
+    #   a completion's or relation's budget amount
+    part: int | None = None  # a share's part, a change's current amount, a completion's or relation's outturn
+    function_code: str | None = None  # the functional line it names
+    former_name: str | None = None  # a 类 named by a name the code list has since replaced
+    about: TableReference | None = None
 
     @property
     def decimals(self) -> int:
-        exponent = self.value.as_tuple().exponent
+        exponent = self.value.as_tuple().exponent if self.value is not None else 0
         return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
@@ -218,7 +251,8 @@ class BudgetDocument:
     amount_unit: str
     budget_units: tuple[BudgetUnit, ...]
     tables: tuple[Table, ...]
-    narrative: tuple[NarrativeFigure, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    claims: tuple[Claim, ...] = ()
     performance: PerformancePlan | None = None
     unread: tuple[UnreadTable, ...] = field(default_factory=tuple)
 

@@ -11,17 +11,18 @@ from pathlib import Path
 
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest import metadata
-from budgetgraph.ingest.narrative import narrative_figures
+from budgetgraph.ingest.claims import ClaimReader
 from budgetgraph.ingest.docx import read_docx
 from budgetgraph.ingest.html import read_html
 from budgetgraph.ingest.pdf import read_pdf
 from budgetgraph.ingest.xls import read_xls
 from budgetgraph.ingest.xlsx import read_xlsx
 from budgetgraph.ingest.performance import parse_performance
-from budgetgraph.ingest.tables import find_tables, first_table_title, parse_grid, parse_two_sided
+from budgetgraph.ingest.sentences import sentences
+from budgetgraph.ingest.tables import TableBlock, find_tables, first_table_title, parse_grid, parse_two_sided
 from budgetgraph.ingest.text import Line, decode, split_lines
 from budgetgraph.normalise import squeeze
-from budgetgraph.records import BudgetDocument, PerformancePlan, SourceFile, Table, TableKind, UnreadTable
+from budgetgraph.records import BudgetDocument, Location, PerformancePlan, Sentence, SourceFile, Table, TableKind, UnreadTable
 
 SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/vnd.ms-excel"}
 
@@ -120,7 +121,9 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
     units = metadata.budget_units(tables)
     department, department_code = metadata.department(title, metadata.publisher(lines), plan, units)
     district = metadata.district([department, title], file)
-    before_tables = lines[: lines.index(blocks[0].title)]
+    fiscal_year, phase = metadata.fiscal_year(title, file), metadata.phase(title)
+    text, notes = explanatory_text(lines, blocks, tables, file)
+    claims = ClaimReader(tuple(tables), fiscal_year, phase, department).read(text, notes)
     return BudgetDocument(
         source=source,
         title=title,
@@ -131,12 +134,27 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
         city=district.city,
         district=district.name,
         district_code=district.code,
-        fiscal_year=metadata.fiscal_year(title, file),
-        phase=metadata.phase(title),
+        fiscal_year=fiscal_year,
+        phase=phase,
         amount_unit=metadata.amount_unit([block.unit for block in blocks]),
         budget_units=units,
         tables=tuple(tables),
-        narrative=narrative_figures(before_tables, file),
+        sentences=tuple(text),
+        claims=claims,
         performance=plan,
         unread=tuple(unread),
     )
+
+
+def explanatory_text(lines: list[Line], blocks: list[TableBlock], tables: list[Table], file: str) -> tuple[list[Sentence], dict[int, int]]:
+    """The sentences of the running text outside the tables, then those of the notes under each table; and, for
+    each note's sentence, the number of its table."""
+    inside = {id(line) for block in blocks for line in (block.title, *block.lines)}
+    running = [line for line in lines if id(line) not in inside and len(line.filled) <= 1]
+    text = sentences(running, file)
+    notes: dict[int, int] = {}
+    for table in tables:
+        for note in table.notes:
+            notes[len(text)] = table.number
+            text.append(Sentence(squeeze(note), table.title, Location(file, table.line, table=table.number, page=table.page), 0, len(note)))
+    return text, notes
