@@ -35,7 +35,7 @@ PHASE_WORDS = (
     (re.compile(r"(?:(?:年初|调整|全年)预算|预算数)(?:为|是)?$|预算(?:为|是)$"), Phase.BUDGET),
     (re.compile(r"决算(?:数)?(?:为|是)?$"), Phase.FINAL_ACCOUNTS),
 )
-RELATIONS = {"高于": "大于", "低于": "小于", "基本持平": "持平", "大体持平": "持平"}
+RELATIONS = {"高于": "大于", "低于": "小于", "大体持平": "基本持平"}
 ABSENT_TABLES = (
     ("三公", TableKind.THREE_PUBLIC),
     ("政府性基金", TableKind.GOVERNMENT_FUND_EXPENDITURE),

@@ -16,9 +16,12 @@ from budgetgraph.mapping.codelists import (
     government_economic_scheme_graph,
     level_of,
 )
+from budgetgraph.mapping.claims import claim_triples
 from budgetgraph.mapping.triples import Triples
+from budgetgraph.mapping.triples import decimal as _decimal
+from budgetgraph.mapping.triples import integer as _int
 from budgetgraph.mapping.uris import BG, Minter
-from budgetgraph.records import BudgetDocument, FigureKind, NarrativeFigure, PerformancePlan, Row, RowRole, Table, TableKind, UnreadTable
+from budgetgraph.records import BudgetDocument, PerformancePlan, Row, RowRole, Table, TableKind, UnreadTable
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -78,14 +81,6 @@ def map_document(doc: BudgetDocument, base: str) -> MappedDocument:
     return _Mapper(doc, Minter(base)).run()
 
 
-def _decimal(value: object) -> Literal:
-    return Literal(str(value), datatype=XSD.decimal)
-
-
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
-
-
 @cache
 def _code_lists(year: int) -> dict[URIRef, tuple[Graph, bytes]]:
     """The SKOS code lists a document of ``year`` refers to, built and serialised once per process."""
@@ -130,7 +125,7 @@ class _Mapper:
             self._table(table)
         for unread in self.doc.unread:
             self._unread(unread)
-        self._narrative()
+        claim_triples(self.g, self.doc, self.dataset, self._row_uri)
         if self.doc.performance:
             self._performance(self.doc.performance)
         return MappedDocument(self.dataset, self.mint.graph(self.doc), self.g, self.doc.fiscal_year, self._entities())
@@ -239,36 +234,6 @@ class _Mapper:
             if cell.amount is not None:
                 g.add((obs, BG[cell.measure], _decimal(cell.amount)))
         return obs
-
-    def _narrative(self) -> None:
-        g = self.g
-        def node(index: int) -> URIRef:
-            return URIRef(f"{self.dataset}/figure/{index + 1}")
-        for index, figure in enumerate(self.doc.narrative):
-            fig = node(index)
-            g.add((fig, RDF.type, BG.NarrativeFigure))
-            g.add((fig, BG.dataset, self.dataset))
-            g.add((fig, BG.figureKind, BG["figure-" + figure.kind.value]))
-            g.add((fig, BG.subject, Literal(figure.subject, lang="zh")))
-            g.add((fig, BG.value, _decimal(figure.value)))
-            g.add((fig, BG.decimals, _int(figure.decimals)))
-            g.add((fig, BG.unit, Literal(figure.unit)))
-            g.add((fig, BG.statedText, Literal(figure.text, lang="zh")))
-            g.add((fig, BG.sourceLine, _int(figure.location.line)))
-            if figure.function_code:
-                g.add((fig, BG.functionalClass, uris.function_code(self.doc.fiscal_year, figure.function_code)))
-            if figure.refers_to:
-                kind, measure = figure.refers_to
-                g.add((fig, BG.refersToTable, BG["table-" + kind.value]))
-                g.add((fig, BG.refersToMeasure, BG[measure]))
-            self._figure_links(fig, figure, node)
-
-    def _figure_links(self, fig: URIRef, figure: NarrativeFigure, node: object) -> None:
-        link = {FigureKind.SHARE: BG.shareOf, FigureKind.GROWTH: BG.changeFigure}.get(figure.kind)
-        if figure.base is not None and link is not None:
-            self.g.add((fig, link, node(figure.base)))  # type: ignore[operator]
-        if figure.part is not None:
-            self.g.add((fig, BG.part, node(figure.part)))  # type: ignore[operator]
 
     def _performance(self, plan: PerformancePlan) -> None:
         g = self.g

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Graph, Literal, Namespace
+from rdflib import XSD, Graph, Literal, Namespace
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
@@ -77,3 +77,12 @@ def _ntriples_term(term: Node) -> str:
     if term.datatype:
         return f"{quoted}^^<{term.datatype}>"
     return quoted
+
+
+def decimal(value: object) -> Literal:
+    """An exact xsd:decimal, with the digits as published (10.00 stays 10.00)."""
+    return Literal(str(value), datatype=XSD.decimal)
+
+
+def integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)

@@ -9,6 +9,8 @@ from rdflib import DCTERMS, RDF, SH, XSD, Graph, Literal, URIRef
 from budgetgraph.mapping.uris import BG
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+RANK = {"Violation": 0, "Warning": 1, "Info": 2}
+TABLES = "(the tables)"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Finding:
     component: str = str(SH.SPARQLConstraintComponent)
     published: str | None = None  # the figure as the document prints it
     derived: str | None = None  # the same figure derived from the others (a sum, a share, another table)
+    section: str | None = None  # the heading path of the text a claim's finding is about; None for the tables
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,16 @@ class ValidationReport:
         return {"conforms": self.conforms, "findings": [asdict(f) for f in self.findings]}
 
     def to_text(self) -> str:
+        """Findings grouped by the section of the document they are about (the tables as one group), the group
+        with the most serious finding first, and within a group the most serious first."""
         if not self.findings:
             return "conforms: no findings"
         width = max(len(f.severity) for f in self.findings)
-        lines = [f"{f.severity:<{width}}  {f.message}" for f in self.findings]
+        groups: dict[str, list[Finding]] = {}
+        for finding in sorted(self.findings, key=lambda f: RANK[f.severity]):
+            groups.setdefault(finding.section or TABLES, []).append(finding)
+        lines = []
+        for section, findings in groups.items():
+            lines.append(section)
+            lines += [f"  {f.severity:<{width}}  {f.message.removeprefix(section + ' ')}" for f in findings]
         return "\n".join(lines)

@@ -256,6 +256,7 @@ def _finding(constraint: SparqlConstraint, solution: pyoxigraph.QuerySolution) -
         message=_fill(constraint.message, lambda name: solution[name]),  # type: ignore[index]
         published=_value(solution, "published"),
         derived=_value(solution, "derived"),
+        section=_value(solution, "section"),
     )
 
 
