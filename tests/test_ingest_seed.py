@@ -144,9 +144,14 @@ def test_performance_indicators(seed: BudgetDocument) -> None:
     ]
 
 
-def test_narrative_figures(seed: BudgetDocument) -> None:
-    shares = {(f.subject, f.value) for f in seed.narrative if f.kind.value == "share"}
-    assert ("卫生健康支出", Decimal("2.8")) in shares
-    assert ("基本支出", Decimal("42.1")) in shares
-    classes = {f.function_code: f.value for f in seed.narrative if f.function_code}
+def test_claims_of_the_explanation(seed: BudgetDocument) -> None:
+    shares = {(c.subject, c.value, seed.claims[c.base].subject) for c in seed.claims if c.kind.value == "share" and c.base is not None}
+    assert ("卫生健康支出", Decimal("2.8"), "一般公共预算支出") in shares
+    assert ("基本支出", Decimal("42.1"), "支出合计") in shares
+    classes = {c.function_code: c.value for c in seed.claims if c.function_code}
     assert classes == {"201": Decimal("394.40"), "208": Decimal("16.99"), "210": Decimal("12.6"), "221": Decimal("11.03")}
+    growth = next(c for c in seed.claims if c.kind.value == "growth")
+    assert (growth.value, growth.base_year, growth.base_phase) == (Decimal("38.4"), 2020, "预算")
+    assert seed.claims[growth.base].value == Decimal("120.82") and seed.claims[growth.part].subject == "收入总计"
+    sentence = seed.sentences[growth.sentence]
+    assert (sentence.section, sentence.location.line) == ("第二部分 > 一、收入支出预算总体情况说明", 101)

@@ -20,6 +20,7 @@ from conftest import BASE, CORPUS, ROOT, SEED, needs_corpus
 
 SHAPES = "https://w3id.org/budgetgraph/shapes#"
 INCONSISTENT = Path(__file__).parent / "data" / "inconsistent-budget.txt"
+SHARES = "主要用于以下方面：一般公共服务(类)支出394.40万元，占90.7%；社会保障和就业支出16.99万元，占4%；卫生健康支出12.6万元，占2.8%；住房保障（类）支出11.03万元，占2.5%。"
 
 
 def test_seed_warnings_are_the_genuine_inconsistencies(seed_rdf: MappedDocument) -> None:
@@ -27,10 +28,13 @@ def test_seed_warnings_are_the_genuine_inconsistencies(seed_rdf: MappedDocument)
     assert report.conforms
     assert report.of_severity("Violation") == []
     assert sorted(f.message for f in report.findings) == sorted([
-        "narrative, line 95: 收入 增长 38.4% but 120.82 / (435.02 − 120.82) = 38.5% (rounded to the 1 decimals stated)",
-        "narrative, line 95: 支出 增长 38.4% but 120.82 / (435.02 − 120.82) = 38.5% (rounded to the 1 decimals stated)",
-        "narrative, line 111: 一般公共预算收支预算 增长 38.4% but 120.82 / (435.02 − 120.82) = 38.5% (rounded to the 1 decimals stated)",
-        "narrative, line 117: 卫生健康支出 占 2.8% but 12.6 / 435.02 = 2.9% (rounded to the 1 decimals stated)",
+        "第二部分 > 一、收入支出预算总体情况说明 (line 101): “西工区政数局2021年收入总计435.02万元，支出总计435.02万元，与2020年预算相比，收入增加120.82万元，增长38.4%。”"
+        " states 收入 38.4%, but 120.82 / (435.02 − 120.82) = 38.5% (at the 1 decimals stated)",
+        "第二部分 > 一、收入支出预算总体情况说明 (line 101): “主要原因：去年大数据局刚成立，无正式人员，因此无预算；支出增加120.82万元，增长38.4%。”"
+        " states 支出 38.4%, but 120.82 / (435.02 − 120.82) = 38.5% (at the 1 decimals stated)",
+        "第二部分 > 四、财政拨款收入支出预算总体情况说明 (line 113): “与2020年相比，一般公共预算收支预算增加120.82万元，增长38.4%，主要原因：去年大数据局刚成立，无正式人员，因此无基本预算；"
+        "政府性基金收支预算增加0万元，增长0%。” states 一般公共预算收支预算 38.4%, but 120.82 / (435.02 − 120.82) = 38.5% (at the 1 decimals stated)",
+        f"第二部分 > 五、一般公共预算支出预算情况说明 (line 119): “{SHARES}” states 卫生健康支出 占 2.8%, but 12.6 / 435.02 = 2.9% (at the 1 decimals stated)",
         "西工区部门（单位）整体支出绩效目标申报审批表 row 6 (支出预算): 项目支出 252.08 ≠ the sum of its parts 90.38",
         "西工区部门（单位）整体支出绩效目标申报审批表 row 6 (支出预算): 一般性项目 90.38 万元 ≠ 2021年部门支出总体情况表 合计 一般性项目 92.98 万元",
     ])
@@ -78,8 +82,10 @@ MUTATIONS = [
     ("30202\t印刷费\t3.40", "30202\t印刷费\t3.50", {
         ("TableTotalShape", "2021年机关运行经费 row 1 (合计): 金额 218.83 ≠ the sum of the table's lines 218.93"),
     }),
+    # A finding quotes its sentence: the 卫生健康 share's finding, already there, now quotes the changed sentence.
     ("社会保障和就业支出 16.99 万元，占 4%", "社会保障和就业支出 16.99 万元，占 5%", {
-        ("NarrativeShareShape", "narrative, line 117: 社会保障和就业支出 占 5% but 16.99 / 435.02 = 4% (rounded to the 0 decimals stated)"),
+        ("ClaimShareShape", f"第二部分 > 五、一般公共预算支出预算情况说明 (line 119): “{SHARES.replace('占4%', '占5%')}” states 社会保障和就业支出 占 5%, but 16.99 / 435.02 = 4% (at the 0 decimals stated)"),
+        ("ClaimShareShape", f"第二部分 > 五、一般公共预算支出预算情况说明 (line 119): “{SHARES.replace('占4%', '占5%')}” states 卫生健康支出 占 2.8%, but 12.6 / 435.02 = 2.9% (at the 1 decimals stated)"),
     }),
     ("专项收入\t\t四、公共安全\t", "专项收入\t\t四、公共安全\t1.00", {
         ("TableTotalShape", "2021年财政拨款收支总体情况表 row 31 (支出合计): 总计 435.02 ≠ the sum of the table's lines 436.02"),
@@ -95,7 +101,8 @@ MUTATIONS = [
         ("RowTotalShape", "西工区部门（单位）整体支出绩效目标申报审批表 row 6 (支出预算): 总计 435.02 ≠ 基本支出 + 项目支出 = 435.03"),
     }),
     ("机关运行经费支出预算218.83万元", "机关运行经费支出预算218.93万元", {
-        ("NarrativeTableShape", "narrative, line 145: 机关运行经费支出预算 218.93 万元 but 2021年机关运行经费 says 218.83 万元 (rounded to the 2 decimals stated: 218.83)"),
+        ("ClaimAmountShape", "第二部分 > 十、其他重要事项情况说明 > （一）机关运行经费支出情况 (line 149): “西工区政数局2021年机关运行经费支出预算218.93万元，主要保障机构正常运转及正常履职需要。”"
+         " states 机关运行经费支出预算 218.93 万元, but 2021年机关运行经费 row 合计 prints 218.83 万元 (218.83 万元 at the 2 decimals stated)"),
     }),
 ]
 
@@ -123,9 +130,11 @@ def test_the_inconsistent_fixture_breaks_each_constraint_where_planted() -> None
     ]
     assert by_shape["AgreementTotalShape"] == ["2022年财政拨款收支总体情况表 row 3 (收入合计): 金额 101 万元 ≠ 2022年财政拨款收支总体情况表 支出合计 总计 100 万元"]
     assert by_shape["FunctionalCodeShape"] == ["2022年一般公共预算支出情况表 row 6 (不存在的类): 299 is not a 类 or 款 of the 2022 支出功能分类科目"]
-    assert by_shape["NarrativeTableShape"] == [
-        "narrative, line 6: 社会保障和就业支出 21 万元 but 2022年财政拨款收支总体情况表 says 20 万元 (rounded to the 2 decimals stated: 20)",
-        "narrative, line 7: 机关运行经费支出预算 10 万元 but 2022年机关运行经费 says 11 万元 (rounded to the 2 decimals stated: 11)",
+    classes = "主要用于以下方面：一般公共服务(类)支出80.00万元，占80.0%；社会保障和就业支出21.00万元，占21.0%。"
+    assert sorted(by_shape["ClaimAmountShape"]) == [
+        f"(no heading) (line 6): “{classes}” states 一般公共服务(类)支出 80 万元, but 2022年一般公共预算支出情况表 row 一般公共服务支出 prints 82 万元 (82 万元 at the 2 decimals stated)",
+        f"(no heading) (line 6): “{classes}” states 社会保障和就业支出 21 万元, but 2022年财政拨款收支总体情况表 row 八、社会保障和就业 prints 20 万元 (20 万元 at the 2 decimals stated)",
+        "(no heading) (line 7): “测试局2022年机关运行经费支出预算10.00万元。” states 机关运行经费支出预算 10 万元, but 2022年机关运行经费 row 合计 prints 11 万元 (11 万元 at the 2 decimals stated)",
     ]
     assert by_shape["UnreadTableShape"] == ["2022年政府性基金支出情况表 (line 61) was recognised but not read: unknown column header '神秘列' in 2022年政府性基金支出情况表"]
     assert report.conforms
@@ -202,7 +211,7 @@ def test_a_query_lists_the_documents_with_warnings_and_their_largest_gap() -> No
     query = (ROOT / "queries" / "documents-with-warnings.rq").read_text(encoding="utf-8")
     rows = [(s["title"].value, int(s["warnings"].value), Decimal(s["largestGap"].value)) for s in store.query(query)]
     assert rows == [
-        ("洛阳市西工区测试局 部门 2022 年度部门预算", 24, Decimal("5")),  # narrative growth: 20% stated, 25% derived
+        ("洛阳市西工区测试局 部门 2022 年度部门预算", 33, Decimal("5")),  # growth: 20% stated, 25% derived
         ("西工区政务服务和大数据局 部门 2021 年度部门预算", 6, Decimal("161.70")),  # 项目支出 252.08 against its parts 90.38
     ]
 

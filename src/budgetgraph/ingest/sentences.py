@@ -21,7 +21,9 @@ FIGURE = re.compile(r"\d\s*(亿元|万元|元|%)")
 PARAGRAPH_END = re.compile(r"[。！？:：]$")
 SENTENCE_END = re.compile(r"[^。！？]*[。！？]|[^。！？]+$")
 NAMES_CLASS = re.compile(r"[（(]类[)）]")  # 5、社会保障和就业支出（类）…: a line's 说明, broken over lines, not a heading
-HEADING_LENGTH = 40  # characters: longer numbered lines are items of a list, not headings
+HEADING_LENGTH = 40
+TITLE = re.compile(r"(说明|情况|概况)$")
+CLAUSE_MARK = re.compile(r"[，。；：,;:]")  # characters: longer numbered lines are items of a list, not headings
 
 
 def sentences(lines: list[Line], file: str) -> list[Sentence]:
@@ -46,7 +48,10 @@ def heading_level(text: str) -> int | None:
     no figure, names no 类 and does not end a sentence."""
     if len(text) > HEADING_LENGTH or FIGURE.search(text) or text.endswith(("。", "；")) or NAMES_CLASS.search(text):
         return None
-    return next((level for level, pattern in enumerate(HEADING_LEVELS) if pattern.match(text)), None)
+    numbered = next((level for level, pattern in enumerate(HEADING_LEVELS) if pattern.match(text)), None)
+    if numbered is None and TITLE.search(text) and not CLAUSE_MARK.search(text):
+        return 1  # an unnumbered title (2025年部门预算编制说明) heads its part as 一、 would
+    return numbered
 
 
 def states_figure(sentence: Sentence) -> bool:

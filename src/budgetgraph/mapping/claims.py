@@ -14,6 +14,8 @@ from budgetgraph.mapping.triples import Triples, decimal, integer
 from budgetgraph.mapping.uris import BG
 from budgetgraph.records import BudgetDocument, Claim, Row, Sentence
 
+NO_HEADING = "(no heading)"  # the section of a sentence printed before the document's first heading
+
 
 def claim_triples(g: Triples, doc: BudgetDocument, dataset: URIRef, row_uri: Callable[[URIRef, Row], URIRef]) -> None:
     def node(index: int) -> URIRef:
@@ -48,7 +50,7 @@ def claim_triples(g: Triples, doc: BudgetDocument, dataset: URIRef, row_uri: Cal
 
 def _provenance(g: Triples, subject: URIRef, sentence: Sentence) -> None:
     g.add((subject, BG.sentence, Literal(sentence.text, lang="zh")))
-    g.add((subject, BG.section, Literal(sentence.section, lang="zh")))
+    g.add((subject, BG.section, Literal(sentence.section or NO_HEADING, lang="zh")))
     g.add((subject, BG.sourceLine, integer(sentence.location.line)))
     place = f"page {sentence.location.page}, line {sentence.location.line}" if sentence.location.page is not None else f"line {sentence.location.line}"
     g.add((subject, BG.sourcePlace, Literal(place)))
