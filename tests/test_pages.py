@@ -313,3 +313,20 @@ def test_pages_and_data_need_only_the_query_interface(published_store: EmbeddedS
     for path in (f"/page/{DATASET_PATH}", "/page/code/function/2021/2010350", "/codes", f"/data/{DATASET_PATH}.jsonld"):
         assert client.get(path).status_code == 200
     assert client.get(f"/id/{DATASET_PATH}", headers={"Accept": "text/turtle"}, follow_redirects=False).status_code == 303
+
+
+def test_a_claim_page_shows_its_sentence_beside_the_table_figure(client: httpx.Client) -> None:
+    """The seed's 卫生健康 share: the amount it is the share of is read from the 财政拨款收支总体情况表, and the share
+    itself is a warning (2.8% stated, 2.9% computed)."""
+    amount = client.get(f"/page/{DATASET_PATH}/claim/27").text
+    assert "<blockquote lang=\"zh\">主要用于以下方面：一般公共服务(类)支出394.40万元，占90.7%；" in amount
+    assert "第二部分 &gt; 五、一般公共预算支出预算情况说明 · line 119" in amount
+    assert amount.count('<span class="amount">12.6 万元</span>') == 2 and "十、卫生健康</a>" in amount  # stated, and printed (12.60)
+    share = client.get(f"/page/{DATASET_PATH}/claim/28").text
+    assert "Warning: 第二部分 &gt; 五、一般公共预算支出预算情况说明 (line 119)" in share and "= 2.9%" in share
+    assert f'href="/page/{DATASET_PATH}/claim/27">12.6万元</a>' in share  # its part
+
+
+def test_the_report_groups_findings_by_section(client: httpx.Client) -> None:
+    page = client.get(f"/page/{DATASET_PATH}/report").text
+    assert page.index("<h2>(the tables)</h2>") < page.index("<h2>第二部分 &gt; 五、一般公共预算支出预算情况说明</h2>")

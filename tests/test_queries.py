@@ -39,6 +39,7 @@ from budgetgraph.service import create_app
 from budgetgraph.store import EmbeddedStore, GraphStore
 
 GENERATOR_SEED = 2021
+WARNINGS_OF_THE_INCONSISTENT_FIXTURE = 32  # tests/data/inconsistent-budget.txt: one or more per rule, planted
 GENERATED = 8  # 110101 in 2019–2024, 110102 in 2019 and 2020
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 EXPENDITURE_TABLE = "2021年部门支出总体情况表"
@@ -199,8 +200,16 @@ def test_performance_indicators_by_category(store: GraphStore) -> None:
 
 def test_documents_with_warnings(store: GraphStore) -> None:
     rows = {(r["title"], r["warnings"]) for r in run(store, "documents-with-warnings")}
-    assert ("洛阳市西工区测试局 部门 2022 年度部门预算", 24) in rows
+    assert ("洛阳市西工区测试局 部门 2022 年度部门预算", WARNINGS_OF_THE_INCONSISTENT_FIXTURE) in rows
     assert ("西工区政务服务和大数据局 部门 2021 年度部门预算", 6) in rows
+
+
+def test_the_text_that_the_figures_contradict(store: GraphStore) -> None:
+    """Which documents say 大于 where the outturn stated is less: the synthetic fixture plants one."""
+    relations = [r for r in run(store, "text-against-figures", year=2022) if str(r["kind"]).endswith("claim-relation")]
+    assert [(r["department"], r["place"], r["sentence"]) for r in relations] == [("洛阳市西工区测试局", "line 7", "决算数大于预算数。")]
+    shares = {(r["sentence"][:15], r["stated"], r["derived"]) for r in run(store, "text-against-figures") if str(r["kind"]).endswith("claim-share")}
+    assert ("主要用于以下方面：一般公共服务", Decimal("2.8"), Decimal("2.9")) in shares  # the seed's 卫生健康 share
 
 
 def test_expenditure_by_level_and_cofog(store: GraphStore) -> None:

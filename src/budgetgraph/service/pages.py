@@ -18,7 +18,7 @@ from budgetgraph.service.reads import iri, select, text
 from budgetgraph.service.rendering import json_script, not_found, render
 from budgetgraph.service.resources import EXTENSIONS, is_named
 from budgetgraph.service.sparql import GRAPH_FORMATS
-from budgetgraph.service.views import codes, datasets, organisations
+from budgetgraph.service.views import claims, codes, datasets, organisations
 from budgetgraph.service.views.properties import properties
 from budgetgraph.store import GraphStore
 
@@ -33,6 +33,7 @@ VIEWS: tuple[tuple[str, str, View, str], ...] = (
     (f"{BG}Table", "table.html", datasets.table, "table"),
     (f"{SH}ValidationReport", "report.html", datasets.report, "report"),
     (f"{BG}PerformanceIndicator", "indicator.html", datasets.indicator, "indicator"),
+    (f"{BG}Claim", "claim.html", claims.claim, "claim"),
     (f"{BG}Department", "department.html", organisations.department, "department"),
     (f"{BG}District", "district.html", organisations.district, "district"),
     (f"{SKOS}ConceptScheme", "scheme.html", codes.scheme, "scheme"),

@@ -10,7 +10,7 @@ from budgetgraph.mapping.uris import BG
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 RANK = {"Violation": 0, "Warning": 1, "Info": 2}
-TABLES = "(the tables)"
+TABLES_SECTION = "(the tables)"  # the group of the findings about the tables, not the text
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class ValidationReport:
         width = max(len(f.severity) for f in self.findings)
         groups: dict[str, list[Finding]] = {}
         for finding in sorted(self.findings, key=lambda f: RANK[f.severity]):
-            groups.setdefault(finding.section or TABLES, []).append(finding)
+            groups.setdefault(finding.section or TABLES_SECTION, []).append(finding)
         lines = []
         for section, findings in groups.items():
             lines.append(section)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from budgetgraph.service.links import Linker, Ref
 from budgetgraph.service.reads import Bindings, Solution, iri, select, text
 from budgetgraph.store import GraphStore
+from budgetgraph.validation.report import RANK, TABLES_SECTION  # grouped by section, most serious first, as `validate` prints
 
 ZH = 'FILTER (LANG(?{0}) = "zh")'
 DATASET = f"""SELECT * WHERE {{
@@ -57,9 +58,9 @@ INDICATOR = f"""SELECT * WHERE {{
   OPTIONAL {{ ?indicator bg:dataset ?d OPTIONAL {{ ?d dct:title ?datasetTitle }} }}
   OPTIONAL {{ ?indicator bg:table ?t OPTIONAL {{ ?t dct:title ?tableTitle }} }}
 }} LIMIT 1"""
-FINDINGS = """SELECT ?report ?result ?severity ?message ?focus ?focusLabel ?published ?derived WHERE {
+FINDINGS = """SELECT ?report ?result ?severity ?message ?focus ?focusLabel ?section ?published ?derived WHERE {
   ?report sh:result ?result . ?result sh:resultSeverity ?severity ; sh:resultMessage ?message .
-  OPTIONAL { ?result sh:focusNode ?focus OPTIONAL { ?focus rdfs:label|dct:title ?focusLabel } }
+  OPTIONAL { ?result sh:focusNode ?focus OPTIONAL { ?focus rdfs:label|dct:title|bg:statedText ?focusLabel } OPTIONAL { ?focus bg:section ?section } }
   OPTIONAL { ?result bg:publishedValue ?published ; bg:derivedValue ?derived }
 } ORDER BY ?result"""
 TABLE_OF = """SELECT ?t ?d ?title ?phase ?source ?file WHERE {
@@ -177,10 +178,15 @@ def report(store: GraphStore, linker: Linker, resource: str) -> dict[str, object
             "focus": linker.ref(text(f, "focus"), text(f, "focusLabel") or None) if "focus" in f else None,
             "published": text(f, "published"),
             "derived": text(f, "derived"),
+            "section": text(f, "section") or TABLES_SECTION,
         }
         for f in sorted(select(store, FINDINGS, bound), key=lambda f: _number(text(f, "result")))
     ]
-    return {"dataset": _optional_ref(linker, facts, "d", "title"), "conforms": text(facts, "conforms"), "findings": findings}
+    findings.sort(key=lambda f: RANK[str(f["severity"])])
+    sections: dict[str, list[dict[str, object]]] = {}
+    for finding in findings:
+        sections.setdefault(str(finding["section"]), []).append(finding)
+    return {"dataset": _optional_ref(linker, facts, "d", "title"), "conforms": text(facts, "conforms"), "findings": findings, "sections": sections}
 
 
 def indicator(store: GraphStore, linker: Linker, resource: str) -> dict[str, object]:
