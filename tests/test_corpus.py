@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 from decimal import Decimal
 
@@ -115,11 +117,12 @@ def test_final_accounts_read_every_table_with_phases_and_balances() -> None:
 
 
 def test_final_accounts_differ_only_by_rounding() -> None:
-    """Its tables are in 万元 rounded from 元: the differences found are of 0.01 or 0.02, within the rounding of the
-    figures summed, and reported as information."""
-    report = validate(map_document(read_document(CORPUS / "putuo-finance-2024-final-dept.pdf"), "http://127.0.0.1:8000/"))
+    """Its tables are in 万元 rounded from 元: the differences found between them are of 0.01 or 0.02, within the
+    rounding of the figures summed, and reported as information. (Its text's two errors: tests/test_claims.py.)"""
+    full = validate(map_document(read_document(CORPUS / "putuo-finance-2024-final-dept.pdf"), "http://127.0.0.1:8000/"))
+    report = replace(full, findings=tuple(f for f in full.findings if f.section is None))
     gaps = {abs(Decimal(f.published) - Decimal(f.derived)) for f in report.findings if f.published and f.derived}
-    assert report.conforms and len(report.findings) == 10
+    assert report.conforms and len(report.findings) == 10 and len(full.findings) == 12
     assert gaps <= {Decimal("0.01"), Decimal("0.02")}
     assert {f.severity for f in report.findings} == {"Info"}  # rounding, reported apart from the warnings
     assert {f.shape.rsplit("#", 1)[1] for f in report.findings} == {

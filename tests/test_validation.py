@@ -134,6 +134,7 @@ def test_the_inconsistent_fixture_breaks_each_constraint_where_planted() -> None
     assert sorted(by_shape["ClaimAmountShape"]) == [
         f"(no heading) (line 6): “{classes}” states 一般公共服务(类)支出 80 万元, but 2022年一般公共预算支出情况表 row 一般公共服务支出 prints 82 万元 (82 万元 at the 2 decimals stated)",
         f"(no heading) (line 6): “{classes}” states 社会保障和就业支出 21 万元, but 2022年财政拨款收支总体情况表 row 八、社会保障和就业 prints 20 万元 (20 万元 at the 2 decimals stated)",
+        "(no heading) (line 7): “一般公共预算收支预算101.00万元。” states 一般公共预算收支预算 101 万元, but 2022年一般公共预算支出情况表 row 合计 prints 100 万元 (100 万元 at the 2 decimals stated)",
         "(no heading) (line 7): “测试局2022年机关运行经费支出预算10.00万元。” states 机关运行经费支出预算 10 万元, but 2022年机关运行经费 row 合计 prints 11 万元 (11 万元 at the 2 decimals stated)",
     ]
     assert by_shape["UnreadTableShape"] == ["2022年政府性基金支出情况表 (line 61) was recognised but not read: unknown column header '神秘列' in 2022年政府性基金支出情况表"]
