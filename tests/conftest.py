@@ -118,6 +118,39 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def hanging_up() -> Iterator[tuple[str, list[object]]]:
+    """A loopback "endpoint" that hangs up on every caller (so nothing waits on it) and records them."""
+    calls: list[object] = []
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.02)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, peer = server.accept()
+            except TimeoutError:
+                continue
+            calls.append(peer)
+            connection.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        yield "http://127.0.0.1:{}/sparql".format(server.getsockname()[1]), calls
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[object]]]:
+    with hanging_up() as endpoint:
+        yield endpoint
+
+
+@contextlib.contextmanager
 def live_client(app: FastAPI) -> Iterator[httpx.Client]:
     """An HTTP client of ``app`` running on a live loopback server: requests go through real sockets."""
     with serving(app) as root, httpx.Client(base_url=root, follow_redirects=True, timeout=120) as client:

@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
+from test_guard import ATTACKS, HONEST
 
 from budgetgraph.config import Limits
 from budgetgraph.service import app as app_module
@@ -172,33 +173,6 @@ def test_not_acceptable_and_unsupported_media_type(client: httpx.Client) -> None
     assert client.post("/sparql", content=AMOUNTS.encode(), headers={"Content-Type": "text/plain"}).status_code == 415
 
 
-@pytest.fixture
-def listener() -> Iterator[tuple[str, list[object]]]:
-    """A loopback "endpoint" that hangs up on every caller (so nothing waits on it) and records them."""
-    calls: list[object] = []
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.02)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                connection, peer = server.accept()
-            except TimeoutError:
-                continue
-            calls.append(peer)
-            connection.close()
-
-    thread = threading.Thread(target=serve)
-    thread.start()
-    try:
-        yield "http://127.0.0.1:{}/sparql".format(server.getsockname()[1]), calls
-    finally:
-        stop.set()
-        thread.join()
-        server.close()
-
-
 SERVICE_QUERIES = [
     "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "select * where {{ service<{url}>{{}} }}",
@@ -207,6 +181,7 @@ SERVICE_QUERIES = [
     "SELECT * WHERE {{ ?s ?p 1SERVICE <{url}> {{}} }}",
     "SELECT * WHERE {{ ?s ?p ?o .SERVICE <{url}> {{}} }}",
     "PREFIX : <{url}> SELECT * WHERE {{ SERVICE:x {{}} }}",
+    *ATTACKS,
 ]
 
 
@@ -242,6 +217,14 @@ def test_answers_beyond_the_limits_are_refused_clearly(store: GraphStore) -> Non
     hurried = TestClient(create_app(store, base=BASE, limits=Limits(timeout_s=0)))
     late = hurried.get("/sparql", params={"query": everything})
     assert late.status_code == 503 and "ran longer than this endpoint's limit of 0 s" in late.text
+
+
+@pytest.mark.parametrize("template", HONEST)
+def test_honest_mentions_of_service_are_answered(client: httpx.Client, listener: tuple[str, list[object]], template: str) -> None:
+    url, calls = listener
+    response = client.get("/sparql", params={"query": template.format(url=url)})
+    assert response.status_code == 200, response.text
+    assert "results" in response.json() and calls == []
 
 
 def test_service_inside_names_is_fine(client: httpx.Client) -> None:

@@ -8,7 +8,6 @@ Results are serialised by pyoxigraph itself, with no per-row Python work, in the
 from __future__ import annotations
 
 import io
-import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from budgetgraph.config import Limits
 from budgetgraph.errors import BudgetgraphError
+from budgetgraph.service.guard import has_service_pattern
 from budgetgraph.store import GraphStore
 from budgetgraph.store.base import Term
 
@@ -62,17 +62,7 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 UPDATE_REFUSED = "updates are not accepted on the public endpoint"
-SERVICE_REFUSED = (
-    "federated queries (SERVICE) are not accepted on this endpoint; the word 'service' is refused wherever the "
-    "parser could read it as that keyword (inside a variable or prefixed name such as bg:goodsAndServices it is fine)"
-)
-
-# pyoxigraph sends a SERVICE clause to any host and has no switch to stop it, so such queries must not reach it.
-# Its parser matches keywords as ASCII letters in any case with no word boundary: "trueSERVICE", "1SERVICE" and
-# ".SERVICE" all call out. "service" is therefore refused everywhere except right after "?", "$" or ":" (inside a
-# variable or prefixed name) or after a letter, "_" or non-ASCII character (the end of a name, which the parser reads
-# greedily), unless those letters are "true" or "false", the only keywords that can end a triple before a SERVICE.
-MAY_CALL_SERVICE = re.compile(r"(?<![A-Za-z_?$:\u0080-\U0010ffff])service|(?:true|false)service", re.IGNORECASE)
+SERVICE_REFUSED = "federated queries (SERVICE) are not accepted on this endpoint"
 
 
 class NotAcceptable(Exception):
@@ -140,7 +130,7 @@ async def _answer(store: GraphStore, limits: Limits, request: Request, params: M
         return _text(400, "expected a query: parameter 'query' or a body of type application/sparql-query")
     if params.get("default-graph-uri") or params.get("named-graph-uri"):
         return _text(400, "default-graph-uri and named-graph-uri are not supported: the default graph is the union of all graphs")
-    if not limits.service_calls and MAY_CALL_SERVICE.search(query):
+    if not limits.service_calls and has_service_pattern(query):
         return _text(400, SERVICE_REFUSED)
     return await evaluated(store, limits, request, query, params.get("format"))
 

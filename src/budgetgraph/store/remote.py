@@ -24,19 +24,12 @@ from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from budgetgraph.errors import BudgetgraphError
+from budgetgraph.sparql_syntax import without_comments
 from budgetgraph.store.base import GraphStore, QueryResult, Term
 
 GRAPH_QUERIES = {"CONSTRUCT", "DESCRIBE"}
 WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 FIRST_GROUP = re.compile(r"\{")
-TOKENS_OR_COMMENT = re.compile(
-    "|".join((
-        r"<[^<>\"{}|^`\\\s]*>",  # an IRI
-        r'"""(?:[^\\]|\\.)*?"""', r"'''(?:[^\\]|\\.)*?'''",  # long strings
-        r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",  # strings
-        r"#[^\n]*",  # a comment
-    ))
-)
 
 
 class RemoteStore(GraphStore):
@@ -46,7 +39,8 @@ class RemoteStore(GraphStore):
 
     def query(self, sparql: str, substitutions: Mapping[str, Term] | None = None) -> QueryResult:
         client = self._client(self.query_url)
-        client.setQuery(_bind(_without_comments(sparql), substitutions or {}))
+        # SPARQLWrapper guesses the query form from the text, comments included: "added" in a comment is the update ADD
+        client.setQuery(_bind(without_comments(sparql), substitutions or {}))
         as_graph = client.queryType in GRAPH_QUERIES
         client.setReturnFormat(N3 if as_graph else JSON)
         if as_graph:
@@ -81,12 +75,6 @@ class RemoteStore(GraphStore):
             raise BudgetgraphError(f"the SPARQL server refused the request: {_reason(error)}", file=client.endpoint) from error
         except (URLError, OSError) as error:
             raise BudgetgraphError(f"cannot reach the SPARQL server: {error}", file=client.endpoint) from error
-
-
-def _without_comments(sparql: str) -> str:
-    """The query less its comments: SPARQLWrapper guesses the query form from the text, comments included, and
-    takes a word such as "added" in a comment for the update ADD. IRIs and strings may hold a "#"."""
-    return TOKENS_OR_COMMENT.sub(lambda token: "" if token.group(0).startswith("#") else token.group(0), sparql)
 
 
 def _bind(sparql: str, substitutions: Mapping[str, Term]) -> str:
