@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", type=int, default=8000)
     sub.add_argument("--query-timeout", type=float, default=Limits.timeout_s, metavar="SECONDS", help=f"longest a SPARQL query may run (default: {Limits.timeout_s:g})")
     sub.add_argument("--max-result-mb", type=float, default=Limits.max_bytes / 2**20, metavar="MB", help=f"largest SPARQL answer (default: {Limits.max_bytes / 2**20:g})")
+    sub.add_argument("--query-workers", type=int, default=Limits.query_workers, metavar="N", help=(
+        f"processes evaluating SPARQL queries on the store directory, each killed at the timeout (default: {Limits.query_workers}; 0: in threads)"))
+    sub.add_argument("--max-queries", type=int, default=Limits.max_queries, metavar="N", help=f"queries in flight, running or waiting, beyond which 503 (default: {Limits.max_queries})")
+    sub.add_argument("--max-queries-per-client", type=int, default=Limits.max_queries_per_client, metavar="N", help=(
+        f"queries in flight from one client address (default: {Limits.max_queries_per_client})"))
     sub.add_argument("--allow-service", action="store_true", help="let queries call other SPARQL endpoints (SERVICE); off by default: the server would reach any host a query names")
     sub.add_argument("--admin-token-file", type=Path, help="enable the admin API (/admin) with the token in this file (or $BUDGETGRAPH_ADMIN_TOKEN)")
     return parser
@@ -273,7 +278,14 @@ def _serve(args: argparse.Namespace) -> int:
     from budgetgraph.service import create_app
 
     token = args.admin_token_file.read_text(encoding="utf-8").strip() if args.admin_token_file else config.DEFAULT_ADMIN_TOKEN
-    limits = Limits(timeout_s=args.query_timeout, max_bytes=int(args.max_result_mb * 2**20), service_calls=args.allow_service)
+    limits = Limits(
+        timeout_s=args.query_timeout,
+        max_bytes=int(args.max_result_mb * 2**20),
+        service_calls=args.allow_service,
+        query_workers=args.query_workers,
+        max_queries=args.max_queries,
+        max_queries_per_client=args.max_queries_per_client,
+    )
     app = create_app(_open_store(args, timeout=args.query_timeout), base=args.base, admin_token=token, limits=limits)
     uvicorn.run(app, host=args.host, port=args.port)
     return 0

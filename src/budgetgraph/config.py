@@ -19,12 +19,16 @@ DEFAULT_LICENSE = os.environ.get("BUDGETGRAPH_LICENSE", CC_BY_4_0)
 
 @dataclass(frozen=True)
 class Limits:
-    """What one query may cost and reach. Time and size are checked as the answer is written, which stops the
-    evaluation of a query whose solutions stream (most do); one that must see every solution before its first
-    (ORDER BY, an aggregate) is stopped only once it starts writing, and a server store applies its own timeout
-    too. ``service_calls`` lets queries call other endpoints (SERVICE): only an operator who wants this
-    server to reach other machines turns it on."""
+    """What one query may cost and reach, and how many may be in flight. On an on-disk store a query runs in one
+    of ``query_workers`` processes, killed at ``timeout_s`` whatever it is doing; elsewhere time and size are
+    checked as the answer is written (a SPARQL server applies its own timeout too). ``max_queries`` are admitted
+    at a time, running or waiting for a worker, ``max_queries_per_client`` from one client address; beyond them
+    the answer is 503 with Retry-After. ``service_calls`` lets queries call other endpoints (SERVICE): only an
+    operator who wants this server to reach other machines turns it on."""
 
     timeout_s: float = 60.0
     max_bytes: int = 100 * 2**20
     service_calls: bool = False
+    query_workers: int = 4
+    max_queries: int = 16
+    max_queries_per_client: int = 2

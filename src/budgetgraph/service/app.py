@@ -17,6 +17,8 @@ from budgetgraph import __version__
 from budgetgraph.config import Limits
 from budgetgraph.resources import resource
 from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, library_api, pages, query_page, resources, snapshot, sparql, void
+from budgetgraph.service.answers import GRAPH_FORMATS, RESULT_FORMATS
+from budgetgraph.service.evaluation import evaluator_for
 from budgetgraph.service.links import Linker
 from budgetgraph.service.ontology_docs import render
 from budgetgraph.service.rendering import TEMPLATES
@@ -37,14 +39,17 @@ EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(enco
 def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, limits: Limits = Limits()) -> FastAPI:
     """The web service over ``store``, whose resources are named under ``base``: read-only, but for the admin
     API when ``admin_token`` is given; each SPARQL query within ``limits``. The dumps are written to a temporary
-    folder, removed with the application."""
+    folder and the query workers started, both gone with the application."""
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     dumps_folder = Path(tempfile.mkdtemp(prefix="budgetgraph-dumps-"))
     weakref.finalize(app, shutil.rmtree, dumps_folder, ignore_errors=True)
     app.state.dumps_folder = dumps_folder
+    evaluator = evaluator_for(store, limits)
+    weakref.finalize(app, evaluator.close)
+    app.state.evaluator = evaluator
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
-    app.include_router(sparql.router(store, limits))
-    app.include_router(library_api.router(store, limits))
+    app.include_router(sparql.router(evaluator))
+    app.include_router(library_api.router(evaluator))
     app.include_router(resources.router(store, base))
     app.include_router(pages.router(store, base))
     app.include_router(query_page.router(base))
@@ -54,7 +59,11 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
     app.include_router(harvest.router(store, base))
     app.include_router(void.router(store, base))
     if admin_token:
-        app.include_router(admin.router(store, base, admin_token, on_change=snapshot.forget))
+        def store_changed() -> None:
+            snapshot.forget()
+            evaluator.store_changed()
+
+        app.include_router(admin.router(store, base, admin_token, on_change=store_changed))
 
     # Plain `def` routes: FastAPI runs them in its threadpool, so reading the store never blocks the event loop.
     @app.get("/", response_class=HTMLResponse)
@@ -66,7 +75,7 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
             size=_size(store),
             base=base,
             example=EXAMPLE_QUERY,
-            formats=sparql.RESULT_FORMATS + sparql.GRAPH_FORMATS,
+            formats=RESULT_FORMATS + GRAPH_FORMATS,
         )
         return HTMLResponse(page)
 

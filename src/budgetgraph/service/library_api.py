@@ -10,12 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from budgetgraph import library
-from budgetgraph.config import Limits
 from budgetgraph.service import sparql
-from budgetgraph.store import GraphStore
+from budgetgraph.service.evaluation import Evaluator
 
 
-def router(store: GraphStore, limits: Limits) -> APIRouter:
+def router(evaluator: Evaluator) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/queries")
@@ -32,7 +31,7 @@ def router(store: GraphStore, limits: Limits) -> APIRouter:
             bindings = query.bindings(values)
         except library.ParameterError as error:
             return PlainTextResponse(error.message, status_code=400)
-        return await sparql.evaluated(store, limits, request, query.sparql, request.query_params.get("format"), bindings)
+        return await sparql.evaluated(evaluator, request, query.sparql, request.query_params.get("format"), bindings)
 
     return routes
 

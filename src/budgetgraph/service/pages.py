@@ -17,7 +17,7 @@ from budgetgraph.service.links import Linker, Ref
 from budgetgraph.service.reads import iri, select, text
 from budgetgraph.service.rendering import json_script, not_found, render
 from budgetgraph.service.resources import EXTENSIONS, is_named
-from budgetgraph.service.sparql import GRAPH_FORMATS
+from budgetgraph.service.answers import GRAPH_FORMATS
 from budgetgraph.service.views import claims, codes, datasets, organisations
 from budgetgraph.service.views.properties import properties
 from budgetgraph.store import GraphStore

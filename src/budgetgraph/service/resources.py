@@ -25,15 +25,8 @@ from budgetgraph.service.describe import describe
 from budgetgraph.service.links import CODE_PREFIX, Linker
 from budgetgraph.service.reads import PREFIXES, iri
 from budgetgraph.service.rendering import not_found
-from budgetgraph.service.sparql import (
-    GRAPH_FORMATS,
-    Format,
-    NotAcceptable,
-    accept_header,
-    media_ranges,
-    negotiate,
-    quality,
-)
+from budgetgraph.service.answers import GRAPH_FORMATS, Format, NotAcceptable, media_ranges, negotiate, quality
+from budgetgraph.service.sparql import accept_header
 from budgetgraph.store import GraphStore
 
 EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt", "rdfxml": "rdf"}

@@ -12,7 +12,8 @@ from budgetgraph.mapping.uris import Minter
 from budgetgraph.service.catalog import DESCRIPTION, TITLE
 from budgetgraph.service.dumps import WHOLE
 from budgetgraph.service.snapshot import remembered
-from budgetgraph.service.sparql import W3_FORMATS, graph_response
+from budgetgraph.service.answers import W3_FORMATS
+from budgetgraph.service.sparql import graph_response
 from budgetgraph.service.vocabularies import DCT, PREFIXES, RDF, VOID, XSD
 from budgetgraph.store import GraphStore
 

@@ -1,0 +1,155 @@
+"""Where the endpoint's queries are evaluated, and how many at a time.
+
+On an on-disk embedded store, each query runs in one of a pool of worker processes, each with its own read-only
+open of the store; a query still running at the deadline has its process killed (its CPU is back at once) and
+replaced, so ``--query-timeout`` holds whatever the query's shape. An in-memory store cannot be opened twice,
+and a SPARQL server evaluates elsewhere under its own timeout, so those queries run in the service's threads.
+
+Either way the service admits a bounded number of queries in flight (running or waiting for a worker), in all
+and per client address, and answers 503 with Retry-After beyond them, so that a few clients with expensive
+queries cannot take every worker from the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+
+from budgetgraph.config import Limits
+from budgetgraph.service.answers import QueryCall, Reply, answer
+from budgetgraph.store import EmbeddedStore, GraphStore
+from budgetgraph.workers import Worker, WorkerLost
+
+RETRY_AFTER_S = 2
+
+
+class Full(Exception):
+    """No room for another query: the message says whose."""
+
+
+class Admission:
+    """Counts the queries in flight, in all and per client address, in the event loop's thread."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.in_flight = 0
+        self.by_client: Counter[str] = Counter()
+
+    @contextlib.contextmanager
+    def admitted(self, client: str) -> Iterator[None]:
+        if self.in_flight >= self.limits.max_queries:
+            raise Full(f"this endpoint is answering {self.in_flight} queries, its limit: try again shortly")
+        if self.by_client[client] >= self.limits.max_queries_per_client:
+            raise Full(f"{client} has {self.by_client[client]} queries running, the limit per client: wait for one to finish")
+        self.in_flight += 1
+        self.by_client[client] += 1
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+            self.by_client[client] -= 1
+            if not self.by_client[client]:
+                del self.by_client[client]
+
+
+class Evaluator:
+    """Queries answered in the service's threads."""
+
+    def __init__(self, store: GraphStore, limits: Limits) -> None:
+        self.store, self.limits, self.admission = store, limits, Admission(limits)
+
+    async def answer(self, call: QueryCall) -> Reply:
+        return await run_in_threadpool(answer, self.store, self.limits, call)
+
+    def store_changed(self) -> None:
+        """What was written is visible to the next query: nothing to do for a store opened once."""
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class QueryHandler:
+    """A worker's side: the store opened read-only, again whenever the service has written to it since."""
+
+    path: Path
+    limits: Limits
+    opened: dict[int, EmbeddedStore] = field(default_factory=dict)
+
+    def __call__(self, numbered: tuple[int, QueryCall]) -> Reply:
+        version, call = numbered
+        if version not in self.opened:
+            self.opened.clear()  # the older open is closed before the newer one
+            self.opened[version] = EmbeddedStore(self.path, read_only=True)
+        return answer(self.opened[version], self.limits, call)
+
+
+class WorkerPool(Evaluator):
+    """Queries answered by ``limits.query_workers`` processes over the store at ``store.path``."""
+
+    def __init__(self, store: EmbeddedStore, limits: Limits) -> None:
+        super().__init__(store, limits)
+        assert store.path is not None
+        self.handler = QueryHandler(store.path, limits)
+        self.version = 0
+        self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self.workers: set[Worker] = set()
+        self.lock = threading.Lock()
+        for _ in range(limits.query_workers):
+            self._start()
+
+    async def answer(self, call: QueryCall) -> Reply:
+        return await run_in_threadpool(self._answer, call, time.monotonic() + self.limits.timeout_s)
+
+    def _answer(self, call: QueryCall, deadline: float) -> Reply:
+        try:
+            worker = self.idle.get(timeout=max(deadline - time.monotonic(), 0))
+        except queue.Empty:
+            return Reply.text(503, f"no query worker was free within this endpoint's limit of {self.limits.timeout_s:g} s")
+        try:
+            reply: Reply = worker.call((self.version, call), deadline - time.monotonic())
+        except WorkerLost as lost:
+            self._replace(worker)
+            if lost.timed_out:
+                return Reply.text(503, f"the query ran longer than this endpoint's limit of {self.limits.timeout_s:g} s and was stopped")
+            return Reply.text(500, f"the query could not be evaluated: {lost}")
+        self.idle.put(worker)
+        return reply
+
+    def store_changed(self) -> None:
+        self.version += 1
+
+    def pids(self) -> set[int]:
+        with self.lock:
+            return {worker.pid for worker in self.workers if worker.pid is not None}
+
+    def _start(self) -> None:
+        worker = Worker(self.handler)
+        with self.lock:
+            self.workers.add(worker)
+        self.idle.put(worker)
+
+    def _replace(self, lost: Worker) -> None:
+        with self.lock:
+            self.workers.discard(lost)
+        self._start()
+
+    def close(self) -> None:
+        with self.lock:
+            workers, self.workers = self.workers, set()
+        for worker in workers:
+            worker.close()
+
+
+def evaluator_for(store: GraphStore, limits: Limits) -> Evaluator:
+    if isinstance(store, EmbeddedStore) and store.path is not None and limits.query_workers > 0:
+        return WorkerPool(store, limits)
+    return Evaluator(store, limits)
