@@ -16,7 +16,7 @@ import pyoxigraph
 from rdflib import URIRef
 
 from budgetgraph import compare, config, library
-from budgetgraph.config import Limits
+from budgetgraph.config import FileLimits, Limits
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
 
@@ -52,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--base", default=config.DEFAULT_BASE, help=f"base of minted URIs (default: {config.DEFAULT_BASE}, or $BUDGETGRAPH_BASE)")
         return sub
 
+    def file_limits(sub: argparse.ArgumentParser) -> None:
+        """What reading one (untrusted) file may cost; beyond a limit the file is refused, naming the limit."""
+        limits = FileLimits()
+        sub.add_argument("--max-file-mb", type=float, default=limits.max_bytes / 2**20, metavar="MB", help=f"largest source file (default: {limits.max_bytes / 2**20:g})")
+        sub.add_argument("--max-unzipped-mb", type=float, default=limits.max_unzipped_bytes / 2**20, metavar="MB", help=(
+            f"most an XLSX or DOCX may unpack to (default: {limits.max_unzipped_bytes / 2**20:g})"))
+        sub.add_argument("--max-pages", type=int, default=limits.max_pages, metavar="N", help=f"most pages of a PDF (default: {limits.max_pages})")
+        sub.add_argument("--file-memory-mb", type=float, default=limits.memory_bytes / 2**20, metavar="MB", help=(
+            f"address space of the process reading one file (default: {limits.memory_bytes / 2**20:g})"))
+        sub.add_argument("--file-timeout", type=float, default=limits.timeout_s, metavar="SECONDS", help=f"longest the reading of one file may take (default: {limits.timeout_s:g})")
+
     sub = command("ingest", "Parse, map, validate and load documents (files or folders) into the store.", _ingest, store=True, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sub.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes reading documents (default: one per core)")
@@ -59,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         "for a first, large load (a national initial load): write documents in batches with pyoxigraph's bulk loader, "
         "about as fast as it (benchmarks/README.md), then optimise the store. Gives up per-document atomicity: a crash in the middle of a batch "
         "can leave part of it, which re-running the same ingest replaces. The store directory only: refused with --endpoint"))
+    file_limits(sub)
     sub = command("validate", "Print the SHACL validation report of documents, without loading them.", _validate, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sub.add_argument("--format", choices=["table", "json", "turtle"], default="table")
@@ -93,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         f"queries in flight from one client address (default: {Limits.max_queries_per_client})"))
     sub.add_argument("--allow-service", action="store_true", help="let queries call other SPARQL endpoints (SERVICE); off by default: the server would reach any host a query names")
     sub.add_argument("--admin-token-file", type=Path, help="enable the admin API (/admin) with the token in this file (or $BUDGETGRAPH_ADMIN_TOKEN)")
+    file_limits(sub)
     return parser
 
 
@@ -114,6 +127,16 @@ def _open_store(args: argparse.Namespace, *, read_only: bool = False, timeout: f
     return EmbeddedStore(args.store, read_only=read_only)
 
 
+def _file_limits(args: argparse.Namespace) -> FileLimits:
+    return FileLimits(
+        max_bytes=int(args.max_file_mb * 2**20),
+        max_unzipped_bytes=int(args.max_unzipped_mb * 2**20),
+        max_pages=args.max_pages,
+        memory_bytes=int(args.file_memory_mb * 2**20),
+        timeout_s=args.file_timeout,
+    )
+
+
 def _ingest(args: argparse.Namespace) -> int:
     from budgetgraph.pipeline import ingest_many
 
@@ -123,7 +146,7 @@ def _ingest(args: argparse.Namespace) -> int:
     paths = list(_documents(args.paths))
     skipped: list[tuple[Path, BudgetgraphError]] = []
     tables = unread = 0
-    for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers, bulk=args.bulk), start=1):
+    for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers, bulk=args.bulk, limits=_file_limits(args)), start=1):
         if done % FLUSH_EVERY == 0:
             store.flush()  # pyoxigraph holds written data in memory until flushed
         progress = f"[{done}/{len(paths)}] {path}"
@@ -286,7 +309,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_queries=args.max_queries,
         max_queries_per_client=args.max_queries_per_client,
     )
-    app = create_app(_open_store(args, timeout=args.query_timeout), base=args.base, admin_token=token, limits=limits)
+    app = create_app(_open_store(args, timeout=args.query_timeout), base=args.base, admin_token=token, limits=limits, file_limits=_file_limits(args))
     uvicorn.run(app, host=args.host, port=args.port)
     return 0
 

@@ -32,3 +32,16 @@ class Limits:
     query_workers: int = 4
     max_queries: int = 16
     max_queries_per_client: int = 2
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """What reading one source file may cost: an upload or an ingested file is untrusted. Size, what a ZIP
+    container (XLSX, DOCX) declares it unpacks to, and pages are checked before parsing; memory and time bound
+    the worker process that reads, maps and validates it."""
+
+    max_bytes: int = 64 * 2**20
+    max_unzipped_bytes: int = 512 * 2**20
+    max_pages: int = 2_000
+    memory_bytes: int = 4 * 2**30
+    timeout_s: float = 300.0

@@ -17,3 +17,7 @@ class BudgetgraphError(Exception):
 class UnsupportedLayout(BudgetgraphError):
     """A table recognised by its title whose layout budgetgraph cannot read yet: the table is reported as
     unread and the rest of the document goes on. (A value that is not an amount, by contrast, stops the load.)"""
+
+
+class LimitError(BudgetgraphError):
+    """A source file beyond one of the limits on what reading it may cost (``config.FileLimits``): not read."""

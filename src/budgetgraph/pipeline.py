@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TypeVar
 
 from rdflib import URIRef
 
-from budgetgraph.errors import BudgetgraphError
+from budgetgraph.config import FileLimits
+from budgetgraph.errors import BudgetgraphError, LimitError
 from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
 from budgetgraph.mapping.uris import Minter
@@ -19,6 +21,7 @@ from budgetgraph.records import BudgetDocument
 from budgetgraph.store import DocumentGraphs, EmbeddedStore, GraphStore
 from budgetgraph.validation import ValidationReport, validate
 from budgetgraph.validation.shacl import ontology_ntriples
+from budgetgraph.workers import Worker, WorkerLost
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/budgetgraph/def")
 # A bulk ingest writes documents in batches of about this many quads of their own graphs: counted in quads, not
@@ -36,9 +39,9 @@ class Outcome:
     loaded: bool
 
 
-def check(path: Path | str, base: str) -> Outcome:
+def check(path: Path | str, base: str, limits: FileLimits = FileLimits()) -> Outcome:
     """Parse, map and validate without loading."""
-    document = read_document(path)
+    document = read_document(path, limits)
     mapped = map_document(document, base)
     return Outcome(document, mapped, validate(mapped), loaded=False)
 
@@ -57,8 +60,8 @@ class Prepared:
         return DocumentGraphs(self.outcome.document.source.path, self.graphs, self.shared)
 
 
-def prepare(path: Path | str, base: str) -> Prepared:
-    outcome = check(path, base)
+def prepare(path: Path | str, base: str, limits: FileLimits = FileLimits()) -> Prepared:
+    outcome = check(path, base, limits)
     report = outcome.report.to_graph(URIRef(f"{outcome.mapped.dataset}/report"), outcome.mapped.dataset)
     graphs = {
         **outcome.mapped.ntriples(),
@@ -94,21 +97,67 @@ def ingest(path: Path | str, store: GraphStore, base: str) -> Outcome:
 
 
 def ingest_many(
-    paths: list[Path], store: GraphStore, base: str, workers: int, *, bulk: bool = False
+    paths: list[Path], store: GraphStore, base: str, workers: int, *, bulk: bool = False, limits: FileLimits = FileLimits()
 ) -> Iterator[tuple[Path, Outcome | BudgetgraphError]]:
-    """Every document, in order: read, mapped and validated by ``workers`` processes, each loaded by this one
-    (an on-disk store has one writer) as soon as it is ready. A failed document is yielded as its error and the
-    batch goes on; nothing already stored is touched by it.
+    """Every document, in order: read, mapped and validated by ``workers`` processes within ``limits`` (a file
+    that crashes or hangs its worker fails alone), each loaded by this one (an on-disk store has one writer) as
+    soon as it is ready. A failed document is yielded as its error and the batch goes on; nothing already stored
+    is touched by it.
 
     ``bulk`` (the embedded store only), for a first, large load: documents are written in batches of about
     ``BULK_QUADS`` quads by pyoxigraph's bulk loader (``EmbeddedStore.bulk_write``, which gives up per-document
     atomicity against a crash), each yielded once its batch is written, and the store is optimised at the end."""
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        prepared = zip(paths, pool.map(_prepare_or_error, paths, [base] * len(paths)), strict=True)
+    with IsolatedReaders(workers, base, limits) as readers:
+        prepared = zip(paths, readers.map(paths), strict=True)
         if bulk:
             yield from _load_in_bulk(prepared, _embedded(store))
         else:
             yield from ((path, _load_or_error(ready, store)) for path, ready in prepared)
+
+
+def prepare_isolated(path: Path, base: str, limits: FileLimits = FileLimits()) -> Prepared:
+    """``prepare`` in a worker process within ``limits``: for a file from someone untrusted (an upload)."""
+    with IsolatedReaders(1, base, limits) as readers:
+        ready = readers.prepared(path)
+    if isinstance(ready, BudgetgraphError):
+        raise ready
+    return ready
+
+
+class IsolatedReaders:
+    """``count`` worker processes that read, map and validate files, each file within the limits: its memory
+    capped, the worker killed at the time limit. One thread per worker waits on it."""
+
+    def __init__(self, count: int, base: str, limits: FileLimits = FileLimits()) -> None:
+        self.limits = limits
+        self.handle = partial(_prepare_or_error, base=base, limits=limits)
+        self.threads = ThreadPoolExecutor(max_workers=count)
+        self.mine = threading.local()
+        self.workers: list[Worker] = []
+
+    def map(self, paths: Iterable[Path]) -> Iterator[Prepared | BudgetgraphError]:
+        return self.threads.map(self.prepared, paths)
+
+    def prepared(self, path: Path) -> Prepared | BudgetgraphError:
+        worker = getattr(self.mine, "worker", None)
+        if worker is None:
+            worker = self.mine.worker = Worker(self.handle, memory_bytes=self.limits.memory_bytes)
+            self.workers.append(worker)
+        try:
+            return worker.call(path, self.limits.timeout_s)  # type: ignore[no-any-return]
+        except WorkerLost as lost:
+            self.mine.worker = None
+            if lost.timed_out:
+                return LimitError(f"not read: reading took longer than the limit of {self.limits.timeout_s:g} s", file=str(path))
+            return BudgetgraphError(f"not read: the reader crashed ({lost}; its memory limit: {self.limits.memory_bytes:,} bytes)", file=str(path))
+
+    def __enter__(self) -> IsolatedReaders:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.threads.shutdown()
+        for worker in self.workers:
+            worker.close()
 
 
 def bulk_batches(items: Iterable[T], quads: Callable[[T], int]) -> Iterator[list[T]]:
@@ -164,8 +213,10 @@ def _load_or_error(ready: Prepared | BudgetgraphError, store: GraphStore) -> Out
         return error
 
 
-def _prepare_or_error(path: Path, base: str) -> Prepared | BudgetgraphError:
+def _prepare_or_error(path: Path, base: str, limits: FileLimits) -> Prepared | BudgetgraphError:
     try:
-        return prepare(path, base)
+        return prepare(path, base, limits)
     except BudgetgraphError as error:
         return error
+    except MemoryError:
+        return LimitError(f"not read: reading needs more memory than the limit of {limits.memory_bytes:,} bytes", file=str(path))

@@ -9,11 +9,13 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
+from budgetgraph.config import FileLimits
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest import metadata
 from budgetgraph.ingest.claims import ClaimReader
 from budgetgraph.ingest.docx import read_docx
 from budgetgraph.ingest.html import read_html
+from budgetgraph.ingest.limits import check_pages, check_size, check_unzipped
 from budgetgraph.ingest.pdf import read_pdf
 from budgetgraph.ingest.xls import read_xls
 from budgetgraph.ingest.xlsx import read_xlsx
@@ -27,24 +29,29 @@ from budgetgraph.records import BudgetDocument, Location, PerformancePlan, Sente
 SIGNATURES = {b"%PDF": "application/pdf", b"PK\x03\x04": "application/zip", b"\xd0\xcf\x11\xe0": "application/vnd.ms-excel"}
 
 
-def read_document(path: Path | str) -> BudgetDocument:
-    """The document at ``path``, read by its content's format. An error names the file by its path; the
-    records' provenance names it by its file name only, which is what is published."""
+def read_document(path: Path | str, limits: FileLimits = FileLimits()) -> BudgetDocument:
+    """The document at ``path``, read by its content's format, unless it is beyond ``limits``. An error names
+    the file by its path; the records' provenance names it by its file name only, which is what is published."""
     path = Path(path)
     try:
-        return _read(path)
+        return _read(path, limits)
     except BudgetgraphError as error:
         if error.file != path.name:
             raise
         raise BudgetgraphError(error.message, file=str(path), place=error.place) from error
 
 
-def _read(path: Path) -> BudgetDocument:
+def _read(path: Path, limits: FileLimits) -> BudgetDocument:
+    check_size(path, limits)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise BudgetgraphError(f"cannot read the file: {error.strerror}", file=str(path)) from error
     media_type = _sniff(data)
+    if media_type in (XLSX, DOCX):
+        check_unzipped(data, path, limits)
+    elif media_type == "application/pdf":
+        check_pages(data, path, limits)
     source = SourceFile(str(path), path.name, hashlib.sha256(data).hexdigest(), media_type)
     if media_type == "application/pdf":
         return parse_text_lines(read_pdf(data, path.name), source)

@@ -17,7 +17,7 @@ from budgetgraph.mapping.codelists import (
     level_of,
 )
 from budgetgraph.mapping.claims import claim_triples
-from budgetgraph.mapping.triples import Triples
+from budgetgraph.mapping.triples import Triples, canonical_ntriples
 from budgetgraph.mapping.triples import decimal as _decimal
 from budgetgraph.mapping.triples import integer as _int
 from budgetgraph.mapping.uris import BG, Minter
@@ -85,7 +85,7 @@ def map_document(doc: BudgetDocument, base: str) -> MappedDocument:
 def _code_lists(year: int) -> dict[URIRef, tuple[Graph, bytes]]:
     """The SKOS code lists a document of ``year`` refers to, built and serialised once per process."""
     graphs = dict([functional_scheme_graph(year), economic_scheme_graph(), government_economic_scheme_graph(), cofog_scheme_graph()])
-    return {name: (graph, graph.serialize(format="nt", encoding="utf-8")) for name, graph in graphs.items()}
+    return {name: (graph, canonical_ntriples(graph)) for name, graph in graphs.items()}
 
 
 def _parent_rows(table: Table) -> dict[int, Row]:

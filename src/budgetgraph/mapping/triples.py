@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pyoxigraph
 from rdflib import XSD, Graph, Literal, Namespace
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
+
+
+def canonical_ntriples(graph: Graph) -> bytes:
+    """The graph's N-Triples with its blank nodes named by RDFC-1.0, in sorted lines: rdflib writes a graph in
+    the order of its terms' hashes and names blank nodes at random, both of which differ from one process to the
+    next, and a shared graph must be the same bytes (its digest) in every process that writes it."""
+    dataset = pyoxigraph.Dataset(pyoxigraph.parse(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    return "".join(sorted(f"{quad.triple} .\n" for quad in dataset)).encode("utf-8")
 
 
 class Triples:

@@ -19,39 +19,41 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rdflib import URIRef
 
-from budgetgraph.errors import BudgetgraphError
-from budgetgraph.pipeline import load, prepare
+from budgetgraph.config import FileLimits
+from budgetgraph.errors import BudgetgraphError, LimitError
+from budgetgraph.pipeline import load, prepare_isolated
 from budgetgraph.store import GraphStore
 
-MAX_UPLOAD = 64 * 1024 * 1024
 DATASET_PATH = re.compile(r"[0-9A-Za-z]+(/[0-9A-Za-z-]+){3,4}")  # district/department/year/phase[/unit]
 STORED = "ASK { GRAPH ?graph { ?s ?p ?o } }"
 
 
-def router(store: GraphStore, base: str, token: str, on_change: Callable[[], None]) -> APIRouter:
-    """``on_change`` runs after every write, for whatever the service caches about the store."""
+def router(store: GraphStore, base: str, token: str, on_change: Callable[[], None], limits: FileLimits = FileLimits()) -> APIRouter:
+    """``on_change`` runs after every write, for whatever the service caches about the store. Each upload is read
+    in a worker process within ``limits``."""
     routes = APIRouter(prefix="/admin", dependencies=[Depends(_bearer(token))])
 
     @routes.post("/documents")
     def upload(file: UploadFile) -> Response:
         """Ingest one document; it replaces any earlier load of the same dataset. 201 with the validation
-        report when loaded, 422 with it when structural violations stop the load, 400 when unreadable."""
+        report when loaded, 422 with it when structural violations stop the load, 400 when unreadable, 413 when
+        beyond a limit on what reading it may cost (size, unpacked size, pages, memory, time)."""
         name = PurePath(file.filename or "document").name
-        data = file.file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise HTTPException(413, f"{name}: larger than {MAX_UPLOAD // 2**20} MiB")
+        data = file.file.read(limits.max_bytes + 1)
+        if len(data) > limits.max_bytes:
+            raise HTTPException(413, f"{name}: larger than the limit of {limits.max_bytes:,} bytes")
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / name
             path.write_bytes(data)
             try:
-                prepared = prepare(path, base)
+                prepared = prepare_isolated(path, base, limits)
                 outcome = prepared.outcome
                 answer = {"file": name, "dataset": str(outcome.mapped.dataset), "graph": str(outcome.mapped.graph_name)}
                 if not outcome.report.conforms:
                     return JSONResponse({**answer, "loaded": False, "report": outcome.report.to_json()}, status_code=422)
                 load(prepared, store)
             except BudgetgraphError as error:
-                raise HTTPException(400, str(error).replace(folder + "/", "")) from error
+                raise HTTPException(413 if isinstance(error, LimitError) else 400, str(error).replace(folder + "/", "")) from error
         on_change()
         return JSONResponse({**answer, "loaded": True, "report": outcome.report.to_json()}, status_code=201)
 

@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 
 from budgetgraph import __version__
-from budgetgraph.config import Limits
+from budgetgraph.config import FileLimits, Limits
 from budgetgraph.resources import resource
 from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, library_api, pages, query_page, resources, snapshot, sparql, void
 from budgetgraph.service.answers import GRAPH_FORMATS, RESULT_FORMATS
@@ -36,9 +36,11 @@ ONTOLOGY_PAGE = cache(lambda: render(ontology()))
 EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(encoding="utf-8")
 
 
-def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, limits: Limits = Limits()) -> FastAPI:
+def create_app(
+    store: GraphStore, *, base: str, admin_token: str | None = None, limits: Limits = Limits(), file_limits: FileLimits = FileLimits()
+) -> FastAPI:
     """The web service over ``store``, whose resources are named under ``base``: read-only, but for the admin
-    API when ``admin_token`` is given; each SPARQL query within ``limits``. The dumps are written to a temporary
+    API when ``admin_token`` is given, whose uploads are read within ``file_limits``; each SPARQL query within ``limits``. The dumps are written to a temporary
     folder and the query workers started, both gone with the application."""
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     dumps_folder = Path(tempfile.mkdtemp(prefix="budgetgraph-dumps-"))
@@ -63,7 +65,7 @@ def create_app(store: GraphStore, *, base: str, admin_token: str | None = None, 
             snapshot.forget()
             evaluator.store_changed()
 
-        app.include_router(admin.router(store, base, admin_token, on_change=store_changed))
+        app.include_router(admin.router(store, base, admin_token, on_change=store_changed, limits=file_limits))
 
     # Plain `def` routes: FastAPI runs them in its threadpool, so reading the store never blocks the event loop.
     @app.get("/", response_class=HTMLResponse)

@@ -21,6 +21,7 @@ from rdflib import RDF, SH, Graph, URIRef
 from rdflib.term import Node
 
 from budgetgraph.mapping import MappedDocument
+from budgetgraph.mapping.triples import canonical_ntriples
 from budgetgraph.resources import resource
 from budgetgraph.validation.core import CoreTarget, compile_core, core_findings
 from budgetgraph.validation.report import SEVERITIES, Finding, ValidationReport
@@ -137,7 +138,7 @@ def core_targets() -> tuple[CoreTarget, ...]:
 
 @cache
 def ontology_ntriples() -> bytes:
-    return ontology().serialize(format="nt", encoding="utf-8")
+    return canonical_ntriples(ontology())
 
 
 class _Scratch(threading.local):
