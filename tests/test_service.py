@@ -165,6 +165,21 @@ def test_updates_are_refused(client: httpx.Client) -> None:
     assert client.post("/sparql", data={"query": "DROP ALL"}).status_code == 400  # an update is not a query either
 
 
+def test_load_reaches_no_one_in_any_form(client: httpx.Client, listener: tuple[str, list[object]]) -> None:
+    url, calls = listener
+    load = f"LOAD <{url}> INTO GRAPH <http://example.org/g>"
+    responses = [
+        client.get("/sparql", params={"update": load}),
+        client.post("/sparql", data={"update": load}),
+        client.post("/sparql", content=load.encode(), headers={"Content-Type": "application/sparql-update"}),
+        client.get("/sparql", params={"query": load}),
+        client.post("/sparql", content=load.encode(), headers={"Content-Type": "application/sparql-query"}),
+        client.post("/sparql", data={"query": load, "update": load}),
+    ]
+    assert [r.status_code for r in responses] == [403, 403, 403, 400, 400, 403]
+    assert calls == []
+
+
 def test_not_acceptable_and_unsupported_media_type(client: httpx.Client) -> None:
     assert client.get("/sparql", params={"query": AMOUNTS}, headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/sparql", params={"query": AMOUNTS}, headers={"Accept": "text/turtle"}).status_code == 406
