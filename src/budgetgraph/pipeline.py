@@ -155,7 +155,7 @@ class IsolatedReaders:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.threads.shutdown()
+        self.threads.shutdown(cancel_futures=True)
         for worker in self.workers:
             worker.close()
 
