@@ -68,8 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes reading documents (default: one per core)")
     sub.add_argument("--bulk", action="store_true", help=(
         "for a first, large load (a national initial load): write documents in batches with pyoxigraph's bulk loader, "
-        "about as fast as it (benchmarks/README.md), then optimise the store. Gives up per-document atomicity: a crash in the middle of a batch "
-        "can leave part of it, which re-running the same ingest replaces. The store directory only: refused with --endpoint"))
+        "about as fast as it (benchmarks/README.md), then optimise the store. Each batch is loaded whole or not at all, "
+        "a crash included; re-running the same ingest loads the rest. The store directory only: refused with --endpoint"))
     file_limits(sub)
     sub = command("validate", "Print the SHACL validation report of documents, without loading them.", _validate, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")

@@ -105,8 +105,8 @@ def ingest_many(
     is touched by it.
 
     ``bulk`` (the embedded store only), for a first, large load: documents are written in batches of about
-    ``BULK_QUADS`` quads by pyoxigraph's bulk loader (``EmbeddedStore.bulk_write``, which gives up per-document
-    atomicity against a crash), each yielded once its batch is written, and the store is optimised at the end."""
+    ``BULK_QUADS`` quads by pyoxigraph's bulk loader (``EmbeddedStore.bulk_write``: each batch whole or not at all,
+    a crash included), each yielded once its batch is written, and the store is optimised at the end."""
     with IsolatedReaders(workers, base, limits) as readers:
         prepared = zip(paths, readers.map(paths), strict=True)
         if bulk:

@@ -31,6 +31,7 @@ class EmbeddedStore(GraphStore):
                 self.engine = pyoxigraph.Store.read_only(str(path))
             else:
                 self.engine = pyoxigraph.Store(str(path))
+                _remove_unfinished_bulk_files(Path(path))
         except OSError as error:
             raise BudgetgraphError(f"cannot open the store: {error}", file=str(path)) from error
 
@@ -65,10 +66,14 @@ class EmbeddedStore(GraphStore):
         transaction; so is a later document naming a graph it writes, so that each graph ends as the last
         document left it.
 
-        What is given up is atomicity: the bulk loader has no transaction. When it raises, every graph the
-        batch was writing is removed (none was held before, so nothing stored earlier is lost) and the error
-        names the batch's documents. But a crash (kill -9, power loss) in the middle of a bulk load can leave
-        part of the batch in the store; re-running the ingest replaces those documents whole.
+        Every document is whole after a crash, as with ``replace_graphs``: pyoxigraph 0.5's bulk loader hands the
+        files of each million quads it reads to RocksDB in one ingestion (``IngestExternalFiles``, atomic across
+        column families, a crash included), and a batch holds about ``pipeline.BULK_QUADS`` (100,000), so the
+        store holds all of the bulk-loaded documents of a batch or none of them, and
+        each replacing document is its own transaction. A read-only opener sees the store as it was when it
+        opened. What a crash leaves is the loader's unfinished files, removed when the store is next opened for
+        writing. When the bulk loader raises, every graph the batch was writing is removed all the same (none
+        was held before, so nothing stored earlier is lost) and the error names the batch's documents.
         """
         fresh, loaded, replacing = self._bulk_plan(documents)
         if fresh:
@@ -134,6 +139,15 @@ class EmbeddedStore(GraphStore):
     def flush(self) -> None:
         if self.path is not None:
             self.engine.flush()
+
+
+def _remove_unfinished_bulk_files(path: Path) -> None:
+    """Delete the sorted files of bulk loads a crash stopped before they reached RocksDB: pyoxigraph writes them
+    into the store directory as ``bulk-*.sst`` and deletes them itself unless its process dies (kill -9 leaves as
+    many bytes as the batch, never read). Only the one read-write opener, which holds the store's lock, can bulk
+    load, so once it is open no such file is in use."""
+    for unfinished in path.glob("bulk-*.sst"):
+        unfinished.unlink(missing_ok=True)
 
 
 def _trig(writes: list[GraphWrite]) -> bytes:
