@@ -77,10 +77,16 @@ def _overlap(a: Extent, b: Extent) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _column_of(extent: Extent, columns: list[Extent]) -> int:
+    """The first column a text overlaps; for a text that overlaps none (of no width, at a column's edge), the nearest."""
+    nearest = min(range(len(columns)), key=lambda i: max(columns[i][0] - extent[1], extent[0] - columns[i][1]))
+    return next((i for i, column in enumerate(columns) if _overlap(extent, column)), nearest)
+
+
 def _placed(line: Line, columns: list[Extent]) -> Line:
     cells = [""] * len(columns)
     for text, extent in zip(line.cells, line.extents or ()):
-        index = next(i for i, column in enumerate(columns) if _overlap(extent, column))
+        index = _column_of(extent, columns)
         cells[index] = f"{cells[index]} {text}".strip()
     starts_first_column = bool(line.extents) and _overlap(line.extents[0], columns[0])
     return Line(line.number, tuple(cells), line.page, line.prose, start=line.start if starts_first_column else None)

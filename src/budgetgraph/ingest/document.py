@@ -85,7 +85,7 @@ def _sniff(data: bytes) -> str:
 def _office_kind(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError):  # NotImplementedError: a ZIP version Python cannot read
         return "application/zip"
     if "xl/workbook.xml" in names:
         return XLSX

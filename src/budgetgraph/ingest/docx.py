@@ -4,29 +4,32 @@ is one line whose cells keep their columns (a cell merged across columns is read
 from __future__ import annotations
 
 import io
-import zipfile
 
 from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
+from docx.document import Document as DocxDocument
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from budgetgraph.errors import BudgetgraphError
+from budgetgraph.ingest.damaged import parsing
 from budgetgraph.ingest.text import Line, cell_text
 
 
 def read_docx(data: bytes, file: str) -> list[Line]:
-    try:
-        document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise BudgetgraphError(f"not a readable DOCX document: {error}", file=file) from error
+    with parsing("DOCX document", file):
+        rows = _rows(Document(io.BytesIO(data)))
+    return [Line(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
+
+
+def _rows(document: DocxDocument) -> list[tuple[str, ...]]:
+    """Paragraphs and table rows; python-docx parses a part's XML when it opens the document, its elements'
+    attributes (a span, a merge) when they are read, here."""
     rows: list[tuple[str, ...]] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             rows.append((block.text.strip(),))
         elif isinstance(block, DocxTable):
             rows.extend(_table_rows(block))
-    return [Line(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
+    return rows
 
 
 def _table_rows(table: DocxTable) -> list[tuple[str, ...]]:

@@ -59,6 +59,8 @@ class _Reader(HTMLParser):
 
     def _place(self, text: str) -> None:
         assert self.table is not None
+        if not self.table:
+            self.table.append([])  # a cell before any <tr> (or a table that began inside it) starts a row
         row_index, row = len(self.table) - 1, self.table[-1]
         while (row_index, len(row)) in self.spans:
             row.append(self.spans.pop((row_index, len(row))))
@@ -88,7 +90,7 @@ def _collapsed(raw: str) -> str:
 
 
 def _span(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1
+    return int(value) if value and value.isdecimal() and 0 < int(value) < 1000 else 1
 
 
 def read_html(text: str) -> list[Line]:

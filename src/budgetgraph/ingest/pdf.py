@@ -13,10 +13,9 @@ from dataclasses import replace
 from functools import cached_property
 
 import pdfplumber
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetgraph.errors import BudgetgraphError
+from budgetgraph.ingest.damaged import parsing
 from budgetgraph.ingest.text import Line
 
 WRAPPED_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n|\n(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -32,16 +31,21 @@ LINE_TOLERANCE = 5
 
 
 def read_pdf(data: bytes, file: str) -> list[Line]:
-    try:
+    with parsing("PDF", file):  # a page tree pdfminer cannot walk fails closing the PDF too: it is not closed
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PdfminerException, PDFSyntaxError, ValueError) as error:
-        raise BudgetgraphError(f"not a readable PDF: {error}", file=file) from error
+        pages = pdf.pages
     with pdf:
-        if not any(page.chars for page in pdf.pages):
-            raise BudgetgraphError(
-                f"the PDF has no text layer on any of its {len(pdf.pages)} pages (a scan?): OCR it first", file=file
-            )
-        return [line for number, page in enumerate(pdf.pages, start=1) for line in _page_lines(page, number)]
+        _parse_objects(pages, file)
+        if not any(page.chars for page in pages):
+            raise BudgetgraphError(f"the PDF has no text layer on any of its {len(pages)} pages (a scan?): OCR it first", file=file)
+        return [line for number, page in enumerate(pages, start=1) for line in _page_lines(page, number)]
+
+
+def _parse_objects(pages: list[pdfplumber.page.Page], file: str) -> None:
+    """Each page's objects parsed (pdfplumber keeps them): where pdfminer fails on a damaged page."""
+    for number, page in enumerate(pages, start=1):
+        with parsing("PDF", file, f"page {number}"):
+            page.objects  # parsed on first access
 
 
 def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:

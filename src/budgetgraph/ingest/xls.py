@@ -7,21 +7,20 @@ from decimal import Decimal
 
 import xlrd
 
-from budgetgraph.errors import BudgetgraphError
+from budgetgraph.ingest.damaged import parsing
 from budgetgraph.ingest.text import Line, cell_text
 
 DECIMALS = re.compile(r"\.(0+)")
 
 
 def read_xls(data: bytes, file: str) -> list[Line]:
-    try:
+    with parsing("XLS workbook", file):
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
-    except xlrd.XLRDError as error:
-        raise BudgetgraphError(f"not a readable XLS workbook: {error}", file=file) from error
     lines = []
     for number, sheet in enumerate(book.sheets(), start=1):
         for row in range(sheet.nrows):
-            cells = tuple(_text(book, sheet.cell(row, column)) for column in range(sheet.ncols))
+            with parsing("XLS workbook", file, f"page {number}, line {row + 1}"):  # a cell's format records may be damaged
+                cells = tuple(_text(book, sheet.cell(row, column)) for column in range(sheet.ncols))
             if any(cells):
                 lines.append(Line(row + 1, cells, page=number))
     return lines

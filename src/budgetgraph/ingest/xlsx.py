@@ -5,24 +5,21 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 
-from budgetgraph.errors import BudgetgraphError
+from budgetgraph.ingest.damaged import parsing
 from budgetgraph.ingest.text import Line, cell_text
 
 DECIMALS = re.compile(r"\.(0+)")
 
 
 def read_xlsx(data: bytes, file: str) -> list[Line]:
-    try:
+    with parsing("XLSX workbook", file):
         workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise BudgetgraphError(f"not a readable XLSX workbook: {error}", file=file) from error
     lines = []
     for number, sheet in enumerate(workbook.worksheets, start=1):
         for row in sheet.iter_rows():
