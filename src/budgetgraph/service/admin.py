@@ -26,6 +26,7 @@ from budgetgraph.store import GraphStore
 
 DATASET_PATH = re.compile(r"[0-9A-Za-z]+(/[0-9A-Za-z-]+){3,4}")  # district/department/year/phase[/unit]
 STORED = "ASK { GRAPH ?graph { ?s ?p ?o } }"
+NAME_MAX = 255  # bytes in a file name, on the file systems a temporary folder lives on
 
 
 def router(store: GraphStore, base: str, token: str, on_change: Callable[[], None], limits: FileLimits = FileLimits()) -> APIRouter:
@@ -37,8 +38,11 @@ def router(store: GraphStore, base: str, token: str, on_change: Callable[[], Non
     def upload(file: UploadFile) -> Response:
         """Ingest one document; it replaces any earlier load of the same dataset. 201 with the validation
         report when loaded, 422 with it when structural violations stop the load, 400 when unreadable, 413 when
-        beyond a limit on what reading it may cost (size, unpacked size, pages, memory, time)."""
+        beyond a limit on what reading it may cost (size, unpacked size, pages, memory, time). Only the last part of
+        the upload's filename is kept, and it must name a file: its extension says how to read it."""
         name = PurePath(file.filename or "document").name
+        if name in ("", "..") or "\0" in name or len(name.encode()) > NAME_MAX:
+            raise HTTPException(400, f"file: the upload's filename {file.filename!r} names no file (give one such as budget.pdf, at most {NAME_MAX} bytes)")
         data = file.file.read(limits.max_bytes + 1)
         if len(data) > limits.max_bytes:
             raise HTTPException(413, f"{name}: larger than the limit of {limits.max_bytes:,} bytes")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph
@@ -121,10 +121,20 @@ def _evaluate(store: GraphStore, limits: Limits, call: QueryCall) -> tuple[Forma
             result.serialize(written, format=chosen.syntax)  # type: ignore[arg-type]
         else:
             chosen = negotiate(GRAPH_FORMATS, call.wanted, call.accept)
-            pyoxigraph.serialize(result, written, format=chosen.syntax)  # type: ignore[arg-type]
+            triples = _without_triple_terms(result) if chosen.syntax == pyoxigraph.RdfFormat.JSON_LD else result
+            pyoxigraph.serialize(triples, written, format=chosen.syntax)  # type: ignore[arg-type]
         return chosen, b"".join(written.parts)
     finally:
         del result  # not left in a traceback that another thread would free
+
+
+def _without_triple_terms(triples: Iterable[pyoxigraph.Triple]) -> Iterator[pyoxigraph.Triple]:
+    """The triples, refused at the first whose object is a triple term (RDF 1.2), which pyoxigraph's JSON-LD
+    cannot write."""
+    for triple in triples:
+        if isinstance(triple.object, pyoxigraph.Triple):
+            raise NotAcceptable("the answer holds RDF 1.2 triple terms, which JSON-LD cannot carry: ask for Turtle, N-Triples or RDF/XML")
+        yield triple
 
 
 def negotiate(formats: Sequence[Format], wanted: str | None, accept: str) -> Format:
