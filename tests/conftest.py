@@ -1,10 +1,7 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +18,8 @@ from budgetgraph.ingest import read_document
 from budgetgraph.mapping import MappedDocument, map_document
 from budgetgraph.pipeline import ingest
 from budgetgraph.records import BudgetDocument
-from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
+from budgetgraph.store import EmbeddedStore, GraphStore
+from servers import oxigraph_server, virtuoso_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "documents" / "luoyang-xigong-zhengshuju-2021-budget.txt"
@@ -31,7 +29,8 @@ SHARED_SEED = ROOT.parent / "shared" / "seeds" / "000_117098cfe8f5af66.txt"
 CORPUS = ROOT.parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus of real documents is not here: {CORPUS}")
 BASE = "http://127.0.0.1:8000/"
-BACKENDS = ["embedded", "oxigraph-server"]
+BACKENDS = ["embedded", "oxigraph-server", "virtuoso"]
+SERVERS = {"oxigraph-server": oxigraph_server, "virtuoso": virtuoso_server}
 
 
 @pytest.fixture(scope="session")
@@ -45,33 +44,11 @@ def seed_rdf(seed: BudgetDocument) -> MappedDocument:
 
 
 def new_store(backend: str, stack: contextlib.ExitStack) -> GraphStore:
-    """An empty store of the backend: the embedded one in memory, or a real Oxigraph server started on a free
-    loopback port for the lifetime of ``stack``."""
+    """An empty store of the backend: the embedded one in memory, or a real SPARQL server started on free
+    loopback ports for the lifetime of ``stack``."""
     if backend == "embedded":
         return EmbeddedStore()
-    url = stack.enter_context(oxigraph_server())
-    return RemoteStore(f"{url}/query", f"{url}/update")
-
-
-@contextlib.contextmanager
-def oxigraph_server() -> Iterator[str]:
-    """``oxigraph serve`` (the `oxigraph` package on PyPI), in memory, its default graph the union of the graphs."""
-    program = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-    assert program, "the oxigraph server is not installed: pip install -e '.[test]'"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([program, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"], stderr=subprocess.PIPE)
-    try:
-        for _ in range(200):
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/query", params={"query": "ASK {}"}).status_code == 200:
-                    break
-            assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
-            time.sleep(0.025)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    return stack.enter_context(SERVERS[backend]())
 
 
 def load_trig(store: GraphStore, path: Path) -> None:
@@ -155,8 +132,3 @@ def live_client(app: FastAPI) -> Iterator[httpx.Client]:
     """An HTTP client of ``app`` running on a live loopback server: requests go through real sockets."""
     with serving(app) as root, httpx.Client(base_url=root, follow_redirects=True, timeout=120) as client:
         yield client
-
-
-def _free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return int(sock.getsockname()[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,13 +14,19 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from budgetgraph.cli import UPDATE_PASSWORD
+from budgetgraph.store import EmbeddedStore
 from conftest import ROOT, SEED
+from servers import virtuoso_server
 
 CLASS_QUERY = ROOT / "queries" / "general-budget-by-class.rq"
 
 
-def budgetgraph(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "budgetgraph.cli", *args], capture_output=True, text=True, check=check)
+def budgetgraph(*args: str, check: bool = True, password: str | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if key != UPDATE_PASSWORD}
+    if password is not None:
+        environment[UPDATE_PASSWORD] = password
+    return subprocess.run([sys.executable, "-m", "budgetgraph.cli", *args], capture_output=True, text=True, check=check, env=environment)
 
 
 def test_ingest_then_query_answers_the_class_totals(tmp_path: Path) -> None:
@@ -118,3 +125,23 @@ def test_the_readme_main_command_loads_every_bundled_document(tmp_path: Path) ->
     count = sum(1 for folder in bundled for path in Path(folder).iterdir() if path.is_file())
     ingested = budgetgraph("ingest", *bundled, "--store", str(tmp_path / "store"))
     assert f"{count} of {count} documents loaded" in ingested.stdout and count == 24
+
+
+def test_ingest_into_virtuoso_signs_its_updates_and_answers_as_the_store_directory(tmp_path: Path) -> None:
+    """Virtuoso as the README sets it up: the anonymous endpoint reads, a user writes through /sparql-auth."""
+    store = str(tmp_path / "store")
+    budgetgraph("ingest", str(SEED), "--store", store)
+    expected = budgetgraph("query", str(CLASS_QUERY), "--store", store, "--format", "csv").stdout
+    with virtuoso_server() as server:
+        user, password = server.credentials  # type: ignore[misc]
+        remote = ["--endpoint", server.query_url, "--update-url", str(server.update_url), "--server-kind", "virtuoso"]
+        unsigned = budgetgraph("ingest", str(SEED), *remote, check=False)
+        assert unsigned.returncode == 1 and "the SPARQL server refused the request" in unsigned.stderr
+        no_password = budgetgraph("ingest", str(SEED), *remote, "--update-user", user, check=False)
+        assert no_password.returncode == 1 and "needs its password in $BUDGETGRAPH_UPDATE_PASSWORD" in no_password.stderr
+        wrong = budgetgraph("ingest", str(SEED), *remote, "--update-user", user, check=False, password="not-it")
+        assert wrong.returncode == 1 and "the SPARQL server refused the request" in wrong.stderr
+        assert len(server) == 0
+        ingested = budgetgraph("ingest", str(SEED), *remote, "--update-user", user, password=password)
+        assert re.findall(r"\d+ quads in \d+ graphs", ingested.stdout) == [f"{len(EmbeddedStore(store))} quads in {len(EmbeddedStore(store).graph_names())} graphs"]
+        assert budgetgraph("query", str(CLASS_QUERY), *remote, "--format", "csv").stdout == expected

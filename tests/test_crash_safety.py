@@ -15,7 +15,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -35,6 +34,7 @@ from budgetgraph.pipeline import prepare
 from budgetgraph.store import EmbeddedStore, RemoteStore
 from budgetgraph.store.base import DIGEST, DIGESTS
 from conftest import BASE, ROOT, SEED
+from servers import free_port, wait_until_answering
 
 DOCUMENTS = [
     *sorted((ROOT / "data" / "synthetic").iterdir()),
@@ -279,24 +279,13 @@ def test_a_bulk_load_killed_inside_pyoxigraph_leaves_all_of_it_or_nothing(tmp_pa
 # --- an upload through the admin API, killed ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serving(store: Path, token_file: Path, logs: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = _free_port()
+    port = free_port()
     command = [*CLI, "serve", "--store", str(store), "--admin-token-file", str(token_file), "--port", str(port)]
     with started(command, logs / "serve.out", logs / "serve.err") as process:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}).status_code == 200:
-                    break
-            assert process.poll() is None and time.monotonic() < deadline, (logs / "serve.err").read_text()
-            time.sleep(0.05)
+        wait_until_answering(f"{url}/sparql", process, logs / "serve.err")
         yield process, url
 
 
@@ -367,17 +356,11 @@ def _ntriples(graph: int, version: str, count: int = 12_000) -> bytes:
 
 @contextlib.contextmanager
 def oxigraph_on_disk(location: Path, logs: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = _free_port()
+    port = free_port()
     command = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     with started(command, logs / "oxigraph.out", logs / "oxigraph.err") as process:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/query", params={"query": "ASK {}"}).status_code == 200:
-                    break
-            assert process.poll() is None and time.monotonic() < deadline, (logs / "oxigraph.err").read_text()
-            time.sleep(0.025)
+        wait_until_answering(f"{url}/query", process, logs / "oxigraph.err")
         yield process, url
 
 

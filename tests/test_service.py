@@ -6,9 +6,7 @@ import contextlib
 import csv
 import io
 import json
-import socket
 import subprocess
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from decimal import Decimal
@@ -30,7 +28,7 @@ from budgetgraph.service import app as app_module
 from budgetgraph.service import create_app
 from budgetgraph.service.app import EXAMPLE_QUERY
 from budgetgraph.service.sparql import SERVICE_REFUSED, UPDATE_REFUSED
-from budgetgraph.store import GraphStore
+from budgetgraph.store import GraphStore, RemoteStore
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "service-fixture.trig"
 BASE = "http://127.0.0.1:8000/"
@@ -148,11 +146,16 @@ def test_comments_never_change_what_a_query_is(client: httpx.Client) -> None:
     assert response.status_code == 200 and _rows(response.json()) == EXPECTED
 
 
-def test_malformed_query_is_400_with_the_parsers_message(client: httpx.Client) -> None:
+def on_virtuoso(store: GraphStore) -> bool:
+    return isinstance(store, RemoteStore) and store.kind == "virtuoso"
+
+
+def test_malformed_query_is_400_with_the_parsers_message(client: httpx.Client, store: GraphStore) -> None:
     response = client.get("/sparql", params={"query": "SELECT WHERE {"})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/plain")
-    assert response.text.startswith("invalid SPARQL query: error at 1:15: expected")
+    parsers_message = "Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error" if on_virtuoso(store) else "error at 1:15: expected"
+    assert response.text.startswith(f"invalid SPARQL query: {parsers_message}")
 
 
 def test_updates_are_refused(client: httpx.Client) -> None:
@@ -217,10 +220,14 @@ def test_pyoxigraph_itself_would_call_out(listener: tuple[str, list[object]]) ->
 
 
 def test_an_operator_may_allow_service_calls(store: GraphStore, listener: tuple[str, list[object]]) -> None:
+    """Unless the server itself refuses: Virtuoso's anonymous user may not (README, "A SPARQL server as the store")."""
     url, calls = listener
     federated = TestClient(create_app(store, base=BASE, limits=Limits(service_calls=True)))
     response = federated.get("/sparql", params={"query": f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
-    assert response.status_code in (400, 502) and len(calls) >= 1  # the listener hangs up: an error, but after the call
+    if on_virtuoso(store):
+        assert response.status_code == 400 and "SECURITY" in response.text and calls == []
+    else:
+        assert response.status_code in (400, 502) and len(calls) >= 1  # the listener hangs up: an error, but after the call
 
 
 def test_answers_beyond_the_limits_are_refused_clearly(store: GraphStore) -> None:
@@ -235,9 +242,12 @@ def test_answers_beyond_the_limits_are_refused_clearly(store: GraphStore) -> Non
 
 
 @pytest.mark.parametrize("template", HONEST)
-def test_honest_mentions_of_service_are_answered(client: httpx.Client, listener: tuple[str, list[object]], template: str) -> None:
+def test_honest_mentions_of_service_are_answered(client: httpx.Client, store: GraphStore, listener: tuple[str, list[object]], template: str) -> None:
     url, calls = listener
     response = client.get("/sparql", params={"query": template.format(url=url)})
+    if on_virtuoso(store) and "\\#" in template:  # Virtuoso 7.2 reads no escape in a local name (README)
+        assert response.status_code == 400 and "Bad character '\\'" in response.text and calls == []
+        return
     assert response.status_code == 200, response.text
     assert "results" in response.json() and calls == []
 

@@ -19,8 +19,10 @@ from budgetgraph import compare, config, library
 from budgetgraph.config import FileLimits, Limits
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
+from budgetgraph.store.remote import KINDS, SPARQL_SERVER
 
 FLUSH_EVERY = 100
+UPDATE_PASSWORD = "BUDGETGRAPH_UPDATE_PASSWORD"
 EXPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 RESULT_FORMATS = {"csv": pyoxigraph.QueryResultsFormat.CSV, "json": pyoxigraph.QueryResultsFormat.JSON}
 
@@ -48,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--store", type=Path, default=config.DEFAULT_STORE, help=f"store directory (default: {config.DEFAULT_STORE}, or $BUDGETGRAPH_STORE)")
             sub.add_argument("--endpoint", metavar="QUERY_URL", help="use this SPARQL 1.1 server instead of the store directory")
             sub.add_argument("--update-url", metavar="URL", help="the server's SPARQL Update endpoint (loads need it)")
+            sub.add_argument("--update-user", metavar="USER", help=(
+                "sign updates as USER, with the password in $BUDGETGRAPH_UPDATE_PASSWORD (e.g. Virtuoso's /sparql-auth)"))
+            sub.add_argument("--update-auth", choices=("digest", "basic"), default="digest", help="HTTP authentication of --update-user (default: digest)")
+            sub.add_argument("--server-kind", choices=KINDS, default=SPARQL_SERVER, help=(
+                "virtuoso: make Virtuoso's answers the same as the others' and leave its own graphs out (default: sparql, any SPARQL 1.1 server)"))
         if base:
             sub.add_argument("--base", default=config.DEFAULT_BASE, help=f"base of minted URIs (default: {config.DEFAULT_BASE}, or $BUDGETGRAPH_BASE)")
         return sub
@@ -119,12 +126,22 @@ def _documents(paths: list[Path]) -> Iterator[Path]:
 
 def _open_store(args: argparse.Namespace, *, read_only: bool = False, timeout: float = Limits.timeout_s) -> GraphStore:
     if args.endpoint:
-        return RemoteStore(args.endpoint, args.update_url, timeout=timeout)
-    if args.update_url:
-        raise BudgetgraphError("--update-url goes with --endpoint (the server's query endpoint)")
+        return RemoteStore(args.endpoint, args.update_url, timeout=timeout, credentials=_update_credentials(args), auth=args.update_auth.upper(), kind=args.server_kind)
+    if args.update_url or args.update_user:
+        raise BudgetgraphError("--update-url and --update-user go with --endpoint (the server's query endpoint)")
     if read_only and not args.store.exists():
         raise BudgetgraphError("no store here: run 'budgetgraph ingest' first", file=str(args.store))
     return EmbeddedStore(args.store, read_only=read_only)
+
+
+def _update_credentials(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The user and password signing updates; the password never on the command line, where ps shows it."""
+    if not args.update_user:
+        return None
+    password = os.environ.get(UPDATE_PASSWORD)
+    if password is None:
+        raise BudgetgraphError(f"--update-user {args.update_user} needs its password in ${UPDATE_PASSWORD}")
+    return args.update_user, password
 
 
 def _file_limits(args: argparse.Namespace) -> FileLimits:

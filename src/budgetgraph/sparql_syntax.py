@@ -1,6 +1,6 @@
 """The lexical parts of SPARQL that are not code (strings, language tags, comments, IRIs, the escapes of local
-names), as a scanner finds them from left to right; for the SERVICE guard and for the comments SPARQLWrapper must
-not see."""
+names), as a scanner finds them from left to right; for the SERVICE guard, for the comments SPARQLWrapper must
+not see, and for the form of a query sent to a server that would also run an update given as a query."""
 
 from __future__ import annotations
 
@@ -23,3 +23,18 @@ NOT_CODE = re.compile(
 def without_comments(sparql: str) -> str:
     """The query less its comments (IRIs, strings and local names may hold a "#"); the line ends stay."""
     return NOT_CODE.sub(lambda span: "" if span.lastgroup == "comment" else span.group(), sparql)
+
+
+IRI = r"<[^<>\"{}|^`\x00-\x20]*>"
+PROLOGUE_PART = re.compile(rf"\s+|#[^\n\r]*|BASE\s*{IRI}|PREFIX\s*[^\s:#<]*:\s*{IRI}", re.IGNORECASE)
+FORM = re.compile(r"(SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:-])", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the keyword after the prologue (its BASE and PREFIX declarations and
+    comments), or None when none follows it (an update, a server's own extension, not SPARQL)."""
+    position = 0
+    while part := PROLOGUE_PART.match(sparql, position):
+        position = part.end()
+    form = FORM.match(sparql, position)
+    return form.group(1).upper() if form else None

@@ -17,6 +17,7 @@ import pyoxigraph
 from rdflib import URIRef
 
 from budgetgraph.errors import BudgetgraphError
+from budgetgraph.store.inserts import insert_operations
 
 # Where the store notes the digest of each shared graph it holds (see replace_graphs).
 DIGESTS = "https://w3id.org/budgetgraph/graph-digests"
@@ -90,9 +91,7 @@ class GraphStore(ABC):
                 operations.append(forget_digest(write.iri))
                 operations.append(f'INSERT DATA {{ GRAPH <{DIGESTS}> {{ {write.iri} <{DIGEST}> "{write.digest}" }} }}')
             operations.append(f"DROP SILENT GRAPH {write.iri}")
-            body = write.ntriples.decode("utf-8")
-            if body.strip():
-                operations.append(f"INSERT DATA {{ GRAPH {write.iri} {{\n{body}\n}} }}")
+            operations += insert_operations(write.iri, write.ntriples)
         self.update(" ;\n".join(operations))
 
     def _holds(self, name: URIRef, digest: str) -> bool:
@@ -108,12 +107,21 @@ class GraphStore(ABC):
             self.update(" ;\n".join(f"DROP SILENT GRAPH {checked_iri(n)}" for n in names))
 
     def graph_names(self) -> list[str]:
-        solutions = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        solutions = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_the_servers()} }}")
         return sorted(s["g"].value for s in solutions if isinstance(s["g"], pyoxigraph.NamedNode))  # type: ignore[index,union-attr]
 
     def __len__(self) -> int:
-        solutions = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        solutions = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_the_servers()} }}")
         return int(next(iter(solutions))["n"].value)  # type: ignore[index,call-overload,arg-type]
+
+    def server_graphs(self) -> tuple[str, ...]:
+        """The graphs the server keeps for itself, which are not the store's: listed, counted and dumped with
+        none of its graphs."""
+        return ()
+
+    def _not_the_servers(self) -> str:
+        graphs = self.server_graphs()
+        return f"FILTER(?g NOT IN ({', '.join(f'<{g}>' for g in graphs)}))" if graphs else ""
 
     def flush(self) -> None:
         """Make what was written durable; a store that writes through has nothing to do."""
