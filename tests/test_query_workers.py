@@ -104,6 +104,22 @@ def test_short_queries_answer_while_long_ones_run(store: EmbeddedStore) -> None:
             thread.join()
 
 
+def test_a_query_waiting_for_a_worker_gets_its_whole_time_limit_to_run(store: EmbeddedStore) -> None:
+    """Found by the load test: the time a query spent waiting for a worker counted against its running time, so a
+    query behind another was stopped early as "ran longer than the limit"."""
+    with service(store, timeout_s=2.0, query_workers=1) as (client, _):
+        first = threading.Thread(target=client.get, args=("/sparql",), kwargs={"params": {"query": ENDLESS}})
+        first.start()
+        time.sleep(1.0)  # the first has the only worker until it is stopped, 1 s from now
+        with _from("127.0.0.2", str(client.base_url)) as other:
+            started = time.monotonic()
+            second = other.get("/sparql", params={"query": ENDLESS})
+        took = time.monotonic() - started
+        assert second.status_code == 503 and "ran longer than this endpoint's limit of 2 s" in second.text
+        assert 2.8 < took < 4.5, took  # 1 s waiting for the worker, then its own 2 s (not the 1 s left of them)
+        first.join()
+
+
 def test_a_client_beyond_its_cap_and_a_full_endpoint_are_told_to_retry(store: EmbeddedStore) -> None:
     with service(store, timeout_s=3.0, query_workers=2, max_queries=2, max_queries_per_client=1) as (client, _):
         running = threading.Thread(target=client.get, args=("/sparql",), kwargs={"params": {"query": ENDLESS}})

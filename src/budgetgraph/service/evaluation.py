@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,15 +106,17 @@ class WorkerPool(Evaluator):
             self._start()
 
     async def answer(self, call: QueryCall) -> Reply:
-        return await run_in_threadpool(self._answer, call, time.monotonic() + self.limits.timeout_s)
+        return await run_in_threadpool(self._answer, call)
 
-    def _answer(self, call: QueryCall, deadline: float) -> Reply:
+    def _answer(self, call: QueryCall) -> Reply:
+        """The query waits at most the time limit for a worker, then runs at most the time limit: its own time,
+        not what the queries before it took."""
         try:
-            worker = self.idle.get(timeout=max(deadline - time.monotonic(), 0))
+            worker = self.idle.get(timeout=self.limits.timeout_s)
         except queue.Empty:
             return Reply.text(503, f"no query worker was free within this endpoint's limit of {self.limits.timeout_s:g} s")
         try:
-            reply: Reply = worker.call((self.version, call), deadline - time.monotonic())
+            reply: Reply = worker.call((self.version, call), self.limits.timeout_s)
         except WorkerLost as lost:
             self._replace(worker)
             if lost.timed_out:
