@@ -157,9 +157,12 @@ def test_a_worker_that_dies_fails_its_query_only(store: EmbeddedStore) -> None:
 
 
 def test_the_workers_see_what_the_admin_api_writes(store: EmbeddedStore) -> None:
+    """Through checkpoints of the store, one per version (the workers never open the store its writer holds):
+    once a newer one exists and nobody reads the older, only the newest is left; none when the service stops."""
     datasets = "SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/budgetgraph/def#BudgetDataset> }"
-    with service(store) as (client, _):
+    with service(store) as (client, pool):
         count = lambda: int(client.get("/sparql", params={"query": datasets}).json()["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+        checkpoints = lambda: sorted(path.name for path in pool.snapshots.folder.iterdir())  # noqa: E731
         before = count()
         with SEED.open("rb") as seed:
             uploaded = client.post("/admin/documents", files={"file": (SEED.name, seed)}, headers={"Authorization": f"Bearer {TOKEN}"})
@@ -168,6 +171,8 @@ def test_the_workers_see_what_the_admin_api_writes(store: EmbeddedStore) -> None
         path = uploaded.json()["dataset"].removeprefix(f"{BASE}id/dataset/")
         assert client.delete(f"/admin/datasets/{path}", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
         assert count() == before
+        assert checkpoints() == [str(pool.version)] and pool.version >= 2
+    assert not pool.snapshots.folder.exists() and not pool.snapshots.folder.parent.exists()
 
 
 def _cpu_seconds(pids: set[int], *, over: float) -> float:

@@ -1,7 +1,7 @@
 """Where the endpoint's queries are evaluated, and how many at a time.
 
 On an on-disk embedded store, each query runs in one of a pool of worker processes, each with its own read-only
-open of the store; a query still running at the deadline has its process killed (its CPU is back at once) and
+open of the store's latest checkpoint (``snapshots.py``); a query still running at the deadline has its process killed (its CPU is back at once) and
 replaced, so ``--query-timeout`` holds whatever the query's shape. An in-memory store cannot be opened twice,
 and a SPARQL server evaluates elsewhere under its own timeout, so those queries run in the service's threads.
 
@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from budgetgraph.config import Limits
 from budgetgraph.service.answers import QueryCall, Reply, answer
+from budgetgraph.service.snapshots import Snapshots
 from budgetgraph.store import EmbeddedStore, GraphStore
 from budgetgraph.workers import Worker, WorkerLost
 
@@ -77,9 +78,10 @@ class Evaluator:
 
 @dataclass
 class QueryHandler:
-    """A worker's side: the store opened read-only, again whenever the service has written to it since."""
+    """A worker's side: the checkpoint of the store's version opened read-only, again whenever the service has
+    written to the store since."""
 
-    path: Path
+    snapshots: Path
     limits: Limits
     opened: dict[int, EmbeddedStore] = field(default_factory=dict)
 
@@ -87,7 +89,7 @@ class QueryHandler:
         version, call = numbered
         if version not in self.opened:
             self.opened.clear()  # the older open is closed before the newer one
-            self.opened[version] = EmbeddedStore(self.path, read_only=True)
+            self.opened[version] = EmbeddedStore(self.snapshots / str(version), read_only=True)
         return answer(self.opened[version], self.limits, call)
 
 
@@ -96,9 +98,12 @@ class WorkerPool(Evaluator):
 
     def __init__(self, store: EmbeddedStore, limits: Limits) -> None:
         super().__init__(store, limits)
-        assert store.path is not None
-        self.handler = QueryHandler(store.path, limits)
+        self.snapshots = Snapshots(store)
+        self.snapshots.take(0)
+        self.handler = QueryHandler(self.snapshots.folder, limits)
         self.version = 0
+        self.reading: Counter[int] = Counter()  # queries in flight by the version they read
+        self.oldest_kept = 0
         self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self.workers: set[Worker] = set()
         self.lock = threading.Lock()
@@ -115,18 +120,41 @@ class WorkerPool(Evaluator):
             worker = self.idle.get(timeout=self.limits.timeout_s)
         except queue.Empty:
             return Reply.text(503, f"no query worker was free within this endpoint's limit of {self.limits.timeout_s:g} s")
+        with self.lock:
+            version = self.version
+            self.reading[version] += 1
         try:
-            reply: Reply = worker.call((self.version, call), self.limits.timeout_s)
+            reply: Reply = worker.call((version, call), self.limits.timeout_s)
         except WorkerLost as lost:
             self._replace(worker)
             if lost.timed_out:
                 return Reply.text(503, f"the query ran longer than this endpoint's limit of {self.limits.timeout_s:g} s and was stopped")
             return Reply.text(500, f"the query could not be evaluated: {lost}")
+        finally:
+            self._done_reading(version)
         self.idle.put(worker)
         return reply
 
     def store_changed(self) -> None:
-        self.version += 1
+        with self.lock:
+            self.version += 1
+            self.snapshots.take(self.version)
+            self._remove_unread()
+
+    def _done_reading(self, version: int) -> None:
+        with self.lock:
+            self.reading[version] -= 1
+            if not self.reading[version]:
+                del self.reading[version]
+            self._remove_unread()
+
+    def _remove_unread(self) -> None:
+        """The checkpoints older than the latest that no query reads (called holding the lock)."""
+        for version in range(self.oldest_kept, self.version):
+            if self.reading[version]:
+                return
+            self.snapshots.remove(version)
+            self.oldest_kept = version + 1
 
     def pids(self) -> set[int]:
         with self.lock:
@@ -148,6 +176,7 @@ class WorkerPool(Evaluator):
             workers, self.workers = self.workers, set()
         for worker in workers:
             worker.close()
+        self.snapshots.close()
 
 
 def evaluator_for(store: GraphStore, limits: Limits) -> Evaluator:
