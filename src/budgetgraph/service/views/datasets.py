@@ -35,9 +35,11 @@ COLUMNS = f"""SELECT ?d ?t ?column ?header ?measure ?measureName WHERE {{
   ?t dct:isPartOf ?d ; bg:column ?column . ?column bg:columnHeader ?header ; bg:measure ?measure .
   OPTIONAL {{ ?measure rdfs:label ?measureName {ZH.format("measureName")} }}
 }}"""
+# The measure is checked after the dataset's rows are found: as a pattern, pyoxigraph started from it and read
+# every row of the store with each measure (0.9 s against 0.01 s for a dataset of 121 rows, 1.1M quads).
 ROWS = f"""SELECT ?d ?t ?row ?number ?label ?side ?line ?page ?phase ?concept ?code ?measure ?amount WHERE {{
   ?row bg:dataset ?d ; bg:table ?t ; bg:rowNumber ?number ; ?measure ?amount .
-  ?measure a qb:MeasureProperty .
+  FILTER EXISTS {{ ?measure a qb:MeasureProperty }}
   OPTIONAL {{ ?row rdfs:label ?label }} OPTIONAL {{ ?row bg:side ?side }} OPTIONAL {{ ?row bg:sourceLine ?line }}
   OPTIONAL {{ ?row bg:page ?page }} OPTIONAL {{ ?row bg:phase/skos:prefLabel ?phase {ZH.format("phase")} }}
   OPTIONAL {{ ?row bg:functionalClass|bg:economicClass ?concept }} OPTIONAL {{ ?row bg:code ?code }}
