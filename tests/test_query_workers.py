@@ -17,6 +17,7 @@ from conftest import BASE, ROOT, SEED, serving
 
 from budgetgraph.config import Limits
 from budgetgraph.pipeline import ingest
+from budgetgraph.service import app as app_module
 from budgetgraph.service import create_app
 from budgetgraph.service.evaluation import WorkerPool
 from budgetgraph.store import EmbeddedStore
@@ -188,3 +189,32 @@ def _cpu_seconds(pids: set[int], *, over: float) -> float:
     start = used()
     time.sleep(over)
     return used() - start
+
+
+def test_pages_beyond_the_limits_are_told_to_retry(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the load test: pages queued in the service's threads until their clients gave up."""
+    release = threading.Event()
+    listing = app_module._datasets
+
+    def held(*args: object) -> object:
+        release.wait(30)
+        return listing(*args)
+
+    monkeypatch.setattr(app_module, "_datasets", held)
+    with service(store, max_requests=2, max_requests_per_client=1) as (client, _):
+        waiting = threading.Thread(target=client.get, args=("/",))
+        waiting.start()
+        time.sleep(0.5)  # the home page is being rendered, and held
+        again = client.get("/def")
+        assert again.status_code == 503 and "the limit per client" in again.text and again.headers["retry-after"] == "2"
+        assert client.get("/sparql", params={"query": COUNT}).status_code == 200  # queries are counted apart
+        with _from("127.0.0.2", str(client.base_url)) as second, _from("127.0.0.3", str(client.base_url)) as third:
+            also_waiting = threading.Thread(target=second.get, args=("/",))
+            also_waiting.start()
+            time.sleep(0.5)
+            full = third.get("/def")
+            assert full.status_code == 503 and "answering 2 requests, its limit" in full.text
+            release.set()
+            also_waiting.join()
+        waiting.join()
+        assert client.get("/def").status_code == 200

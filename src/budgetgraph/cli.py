@@ -110,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--max-queries", type=int, default=Limits.max_queries, metavar="N", help=f"queries in flight, running or waiting, beyond which 503 (default: {Limits.max_queries})")
     sub.add_argument("--max-queries-per-client", type=int, default=Limits.max_queries_per_client, metavar="N", help=(
         f"queries in flight from one client address (default: {Limits.max_queries_per_client})"))
+    sub.add_argument("--max-requests", type=int, default=Limits.max_requests, metavar="N", help=(
+        f"other requests in flight (pages, RDF, catalogues, dumps) beyond which 503 (default: {Limits.max_requests})"))
+    sub.add_argument("--max-requests-per-client", type=int, default=Limits.max_requests_per_client, metavar="N", help=(
+        f"other requests in flight from one client address (default: {Limits.max_requests_per_client})"))
     sub.add_argument("--allow-service", action="store_true", help="let queries call other SPARQL endpoints (SERVICE); off by default: the server would reach any host a query names")
     sub.add_argument("--admin-token-file", type=Path, help="enable the admin API (/admin) with the token in this file (or $BUDGETGRAPH_ADMIN_TOKEN)")
     file_limits(sub)
@@ -325,6 +329,8 @@ def _serve(args: argparse.Namespace) -> int:
         query_workers=args.query_workers,
         max_queries=args.max_queries,
         max_queries_per_client=args.max_queries_per_client,
+        max_requests=args.max_requests,
+        max_requests_per_client=args.max_requests_per_client,
     )
     app = create_app(_open_store(args, timeout=args.query_timeout), base=args.base, admin_token=token, limits=limits, file_limits=_file_limits(args))
     uvicorn.run(app, host=args.host, port=args.port)

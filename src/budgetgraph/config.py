@@ -23,7 +23,8 @@ class Limits:
     of ``query_workers`` processes, killed at ``timeout_s`` whatever it is doing; elsewhere time and size are
     checked as the answer is written (a SPARQL server applies its own timeout too). ``max_queries`` are admitted
     at a time, running or waiting for a worker, ``max_queries_per_client`` from one client address; beyond them
-    the answer is 503 with Retry-After. ``service_calls`` lets queries call other endpoints (SERVICE): only an
+    the answer is 503 with Retry-After; so too beyond ``max_requests`` other requests in flight (pages, RDF,
+    catalogues, dumps), ``max_requests_per_client`` from one address. ``service_calls`` lets queries call other endpoints (SERVICE): only an
     operator who wants this server to reach other machines turns it on."""
 
     timeout_s: float = 60.0
@@ -32,6 +33,8 @@ class Limits:
     query_workers: int = 4
     max_queries: int = 16
     max_queries_per_client: int = 2
+    max_requests: int = 32
+    max_requests_per_client: int = 8
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from budgetgraph.config import FileLimits, Limits
 from budgetgraph.resources import resource
 from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, library_api, pages, query_page, resources, snapshot, sparql, void
 from budgetgraph.service.answers import GRAPH_FORMATS, RESULT_FORMATS
+from budgetgraph.service.crowding import RequestAdmission
 from budgetgraph.service.evaluation import evaluator_for
 from budgetgraph.service.links import Linker
 from budgetgraph.service.ontology_docs import render
@@ -50,6 +51,7 @@ def create_app(
     weakref.finalize(app, evaluator.close)
     app.state.evaluator = evaluator
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(RequestAdmission, limits=limits)
     app.include_router(sparql.router(evaluator))
     app.include_router(library_api.router(evaluator))
     app.include_router(resources.router(store, base))

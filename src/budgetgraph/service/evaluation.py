@@ -36,19 +36,20 @@ class Full(Exception):
 
 
 class Admission:
-    """Counts the queries in flight, in all and per client address, in the event loop's thread."""
+    """Counts the queries (or other requests: ``what``) in flight, in all and per client address, in the event
+    loop's thread."""
 
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
+    def __init__(self, most: int, most_per_client: int, what: str = "queries") -> None:
+        self.most, self.most_per_client, self.what = most, most_per_client, what
         self.in_flight = 0
         self.by_client: Counter[str] = Counter()
 
     @contextlib.contextmanager
     def admitted(self, client: str) -> Iterator[None]:
-        if self.in_flight >= self.limits.max_queries:
-            raise Full(f"this endpoint is answering {self.in_flight} queries, its limit: try again shortly")
-        if self.by_client[client] >= self.limits.max_queries_per_client:
-            raise Full(f"{client} has {self.by_client[client]} queries running, the limit per client: wait for one to finish")
+        if self.in_flight >= self.most:
+            raise Full(f"this endpoint is answering {self.in_flight} {self.what}, its limit: try again shortly")
+        if self.by_client[client] >= self.most_per_client:
+            raise Full(f"{client} has {self.by_client[client]} {self.what} running, the limit per client: wait for one to finish")
         self.in_flight += 1
         self.by_client[client] += 1
         try:
@@ -64,7 +65,7 @@ class Evaluator:
     """Queries answered in the service's threads."""
 
     def __init__(self, store: GraphStore, limits: Limits) -> None:
-        self.store, self.limits, self.admission = store, limits, Admission(limits)
+        self.store, self.limits, self.admission = store, limits, Admission(limits.max_queries, limits.max_queries_per_client)
 
     async def answer(self, call: QueryCall) -> Reply:
         return await run_in_threadpool(answer, self.store, self.limits, call)
