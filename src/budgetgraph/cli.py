@@ -114,6 +114,10 @@ def _parser() -> argparse.ArgumentParser:
         f"other requests in flight (pages, RDF, catalogues, dumps) beyond which 503 (default: {Limits.max_requests})"))
     sub.add_argument("--max-requests-per-client", type=int, default=Limits.max_requests_per_client, metavar="N", help=(
         f"other requests in flight from one client address (default: {Limits.max_requests_per_client})"))
+    sub.add_argument("--answer-cache-entries", type=int, default=Limits.answer_cache_entries, metavar="N", help=(
+        f"answers kept for the same query until the store changes (default: {Limits.answer_cache_entries}; 0: none)"))
+    sub.add_argument("--answer-cache-mb", type=float, default=Limits.answer_cache_bytes / 2**20, metavar="MB", help=(
+        f"memory of the answers kept (default: {Limits.answer_cache_bytes / 2**20:g})"))
     sub.add_argument("--allow-service", action="store_true", help="let queries call other SPARQL endpoints (SERVICE); off by default: the server would reach any host a query names")
     sub.add_argument("--admin-token-file", type=Path, help="enable the admin API (/admin) with the token in this file (or $BUDGETGRAPH_ADMIN_TOKEN)")
     file_limits(sub)
@@ -331,6 +335,8 @@ def _serve(args: argparse.Namespace) -> int:
         max_queries_per_client=args.max_queries_per_client,
         max_requests=args.max_requests,
         max_requests_per_client=args.max_requests_per_client,
+        answer_cache_entries=args.answer_cache_entries,
+        answer_cache_bytes=int(args.answer_cache_mb * 2**20),
     )
     app = create_app(_open_store(args, timeout=args.query_timeout), base=args.base, admin_token=token, limits=limits, file_limits=_file_limits(args))
     uvicorn.run(app, host=args.host, port=args.port)

@@ -24,7 +24,9 @@ class Limits:
     checked as the answer is written (a SPARQL server applies its own timeout too). ``max_queries`` are admitted
     at a time, running or waiting for a worker, ``max_queries_per_client`` from one client address; beyond them
     the answer is 503 with Retry-After; so too beyond ``max_requests`` other requests in flight (pages, RDF,
-    catalogues, dumps), ``max_requests_per_client`` from one address. ``service_calls`` lets queries call other endpoints (SERVICE): only an
+    catalogues, dumps), ``max_requests_per_client`` from one address. The answers of an embedded store are kept
+    for the same question until the store changes, at most ``answer_cache_entries`` of them in
+    ``answer_cache_bytes`` (0: none kept). ``service_calls`` lets queries call other endpoints (SERVICE): only an
     operator who wants this server to reach other machines turns it on."""
 
     timeout_s: float = 60.0
@@ -35,6 +37,8 @@ class Limits:
     max_queries_per_client: int = 2
     max_requests: int = 32
     max_requests_per_client: int = 8
+    answer_cache_entries: int = 1024
+    answer_cache_bytes: int = 64 * 2**20
 
 
 @dataclass(frozen=True)

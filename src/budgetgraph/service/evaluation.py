@@ -23,6 +23,7 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 
 from budgetgraph.config import Limits
+from budgetgraph.service.answer_cache import AnswerCache
 from budgetgraph.service.answers import QueryCall, Reply, answer
 from budgetgraph.service.snapshots import Snapshots
 from budgetgraph.store import EmbeddedStore, GraphStore
@@ -62,16 +63,30 @@ class Admission:
 
 
 class Evaluator:
-    """Queries answered in the service's threads."""
+    """Queries answered in the service's threads; their answers kept (``answer_cache.py``) when the service is
+    the store's only writer, as it is of an embedded store: a SPARQL server's data may change under it."""
 
     def __init__(self, store: GraphStore, limits: Limits) -> None:
         self.store, self.limits, self.admission = store, limits, Admission(limits.max_queries, limits.max_queries_per_client)
+        self.version = 0
+        self.cache = AnswerCache(limits.answer_cache_entries if isinstance(store, EmbeddedStore) else 0, limits.answer_cache_bytes)
+
+    def cached(self, call: QueryCall) -> Reply | None:
+        return self.cache.get(self.cache.key(self.version, call))
 
     async def answer(self, call: QueryCall) -> Reply:
+        key = self.cache.key(self.version, call)  # the version before evaluation: an answer read later is newer
+        reply = self.cache.get(key) or await self._evaluate(call)
+        self.cache.put(key, reply)
+        return reply
+
+    async def _evaluate(self, call: QueryCall) -> Reply:
         return await run_in_threadpool(answer, self.store, self.limits, call)
 
     def store_changed(self) -> None:
-        """What was written is visible to the next query: nothing to do for a store opened once."""
+        """What was written is visible to the next query (a store opened once sees it); the answers kept are not
+        given again."""
+        self.version += 1
 
     def close(self) -> None:
         pass
@@ -102,7 +117,6 @@ class WorkerPool(Evaluator):
         self.snapshots = Snapshots(store)
         self.snapshots.take(0)
         self.handler = QueryHandler(self.snapshots.folder, limits)
-        self.version = 0
         self.reading: Counter[int] = Counter()  # queries in flight by the version they read
         self.oldest_kept = 0
         self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
@@ -111,7 +125,7 @@ class WorkerPool(Evaluator):
         for _ in range(limits.query_workers):
             self._start()
 
-    async def answer(self, call: QueryCall) -> Reply:
+    async def _evaluate(self, call: QueryCall) -> Reply:
         return await run_in_threadpool(self._answer, call)
 
     def _answer(self, call: QueryCall) -> Reply:
