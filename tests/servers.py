@@ -78,13 +78,15 @@ def wait_until_answering(query_url: str, server: subprocess.Popen[bytes], log: P
 
 
 @contextlib.contextmanager
-def oxigraph_server() -> Iterator[RemoteStore]:
-    """``oxigraph serve``, in memory, its default graph the union of the graphs."""
+def oxigraph_server(location: Path | None = None) -> Iterator[RemoteStore]:
+    """``oxigraph serve``, in memory (on disk in ``location`` when one is given), its default graph the union of
+    the graphs."""
     program = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     assert program, "the oxigraph server is not installed: pip install -e '.[test]'"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([program, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"])
+    on_disk = ["--location", str(location)] if location is not None else []
+    server = subprocess.Popen([program, "serve", *on_disk, "--bind", f"127.0.0.1:{port}", "--union-default-graph"])
     try:
         wait_until_answering(f"{url}/query", server)
         yield RemoteStore(f"{url}/query", f"{url}/update")
