@@ -62,7 +62,7 @@ def seed_stages(runs: int, reference_runs: int, pyshacl_full: bool, scratch: Pat
         map_document(document, BASE).ntriples()  # serialised once, shared by validation and loading
 
     prepared = prepare(SEED, BASE)
-    own = prepared.writes.own_quads
+    own = prepared.writes(None).own_quads
     store = EmbeddedStore(scratch / "seed-store")
     name = f"seed ({len(mapped.triples):,} triples in its graph)"
     read = median_ms(lambda: read_document(SEED), runs)

@@ -60,8 +60,8 @@ def test_graphs_named_again_end_as_the_last_document_of_the_batch_left_them(tmp_
     own = first.outcome.mapped.graph_name
     extra = b'<https://w3id.org/budgetgraph/def> <http://www.w3.org/2002/07/owl#versionInfo> "test" .\n'
     changed = DocumentGraphs("changed", {ONTOLOGY_GRAPH: first.graphs[ONTOLOGY_GRAPH] + extra}, {ONTOLOGY_GRAPH})
-    for held, batches in (({}, [[first.writes, changed], [first.writes], [changed, first.writes, changed]]),
-                          ({own: first.graphs[own]}, [[first.writes, changed]])):
+    for held, batches in (({}, [[first.writes(None), changed], [first.writes(None)], [changed, first.writes(None), changed]]),
+                          ({own: first.graphs[own]}, [[first.writes(None), changed]])):
         bulk, normal = EmbeddedStore(), EmbeddedStore()
         for store in (bulk, normal):
             store.replace_graphs(held)
@@ -98,7 +98,7 @@ def test_a_failed_bulk_load_leaves_the_store_as_before_and_names_the_documents(t
     before = _state(store)
     engine = WritesPartThenFails(store.engine)
     store.engine = engine  # type: ignore[assignment]
-    batch = [prepare(path, BASE).writes for path in (INCONSISTENT, REAL[0])]
+    batch = [prepare(path, BASE).writes(None) for path in (INCONSISTENT, REAL[0])]
     with pytest.raises(BudgetgraphError, match="No space left on device") as raised:
         store.bulk_write(batch)
     assert str(INCONSISTENT) in str(raised.value) and str(REAL[0]) in str(raised.value)
@@ -110,7 +110,7 @@ def test_broken_ntriples_fail_the_bulk_load_and_leave_nothing(tmp_path: Path) ->
     store = EmbeddedStore(tmp_path / "store")
     ingest(SEED, store, BASE)
     before = _state(store)
-    good = prepare(INCONSISTENT, BASE).writes
+    good = prepare(INCONSISTENT, BASE).writes(None)
     broken = DocumentGraphs("broken.txt", {URIRef(f"{BASE}graph/broken"): b'<http://example.org/s> <http://example.org/p> "unterminated .\n'}, ())
     with pytest.raises(BudgetgraphError) as raised:
         store.bulk_write([good, broken])

@@ -16,12 +16,15 @@ import pyoxigraph
 from rdflib import URIRef
 
 from budgetgraph import compare, config, library
+from budgetgraph.analytic.folder import ObservationTable
+from budgetgraph.analytic.questions import Analytics
 from budgetgraph.config import FileLimits, Limits
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
 from budgetgraph.store.remote import KINDS, SPARQL_SERVER
 
 FLUSH_EVERY = 100
+OBSERVATIONS_SUFFIX = ".observations"
 UPDATE_PASSWORD = "BUDGETGRAPH_UPDATE_PASSWORD"
 EXPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 RESULT_FORMATS = {"csv": pyoxigraph.QueryResultsFormat.CSV, "json": pyoxigraph.QueryResultsFormat.JSON}
@@ -55,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--update-auth", choices=("digest", "basic"), default="digest", help="HTTP authentication of --update-user (default: digest)")
             sub.add_argument("--server-kind", choices=KINDS, default=SPARQL_SERVER, help=(
                 "virtuoso: make Virtuoso's answers the same as the others' and leave its own graphs out (default: sparql, any SPARQL 1.1 server)"))
+            sub.add_argument("--observations", type=Path, metavar="DIR", help=(
+                "the observation table's folder, Parquet partitioned by year and province, kept in step with the store "
+                f"(default: STORE{OBSERVATIONS_SUFFIX} beside the store directory; with --endpoint, none unless given)"))
         if base:
             sub.add_argument("--base", default=config.DEFAULT_BASE, help=f"base of minted URIs (default: {config.DEFAULT_BASE}, or $BUDGETGRAPH_BASE)")
         return sub
@@ -78,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "about as fast as it (benchmarks/README.md), then optimise the store. Each batch is loaded whole or not at all, "
         "a crash included; re-running the same ingest loads the rest. The store directory only: refused with --endpoint"))
     file_limits(sub)
+    command("reindex", "Rebuild the observation table (Parquet) from the store: every dataset's rows, read by SPARQL.", _reindex, store=True)
     sub = command("validate", "Print the SHACL validation report of documents, without loading them.", _validate, base=True)
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     sub.add_argument("--format", choices=["table", "json", "turtle"], default="table")
@@ -142,6 +149,13 @@ def _open_store(args: argparse.Namespace, *, read_only: bool = False, timeout: f
     return EmbeddedStore(args.store, read_only=read_only)
 
 
+def _observation_table(args: argparse.Namespace) -> ObservationTable | None:
+    """The observation table beside the store directory, or the one given; a SPARQL server has none by default."""
+    if args.observations is not None:
+        return ObservationTable(args.observations)
+    return None if args.endpoint else ObservationTable(Path(f"{args.store}{OBSERVATIONS_SUFFIX}"))
+
+
 def _update_credentials(args: argparse.Namespace) -> tuple[str, str] | None:
     """The user and password signing updates; the password never on the command line, where ps shows it."""
     if not args.update_user:
@@ -168,10 +182,13 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.bulk and args.endpoint:
         raise BudgetgraphError("--bulk loads into the store directory with pyoxigraph's bulk loader; a SPARQL server (--endpoint) has none")
     store = _open_store(args)
+    table = _observation_table(args)
+    if table is not None:
+        table.remove_unnamed(store)  # what an ingest killed earlier left
     paths = list(_documents(args.paths))
     skipped: list[tuple[Path, BudgetgraphError]] = []
     tables = unread = 0
-    for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers, bulk=args.bulk, limits=_file_limits(args)), start=1):
+    for done, (path, outcome) in enumerate(ingest_many(paths, store, args.base, args.workers, bulk=args.bulk, limits=_file_limits(args), table=table), start=1):
         if done % FLUSH_EVERY == 0:
             store.flush()  # pyoxigraph holds written data in memory until flushed
         progress = f"[{done}/{len(paths)}] {path}"
@@ -199,6 +216,17 @@ def _ingest(args: argparse.Namespace) -> int:
     for path, error in skipped:
         print(f"  skipped {path}{f', {error.place}' if error.place else ''}: {error.message}")
     return 1 if skipped else 0
+
+
+def _reindex(args: argparse.Namespace) -> int:
+    table = _observation_table(args)
+    if table is None:
+        raise BudgetgraphError("a SPARQL server has no observation table by default: give --observations DIR")
+    store = _open_store(args)
+    datasets = table.reindex(store)
+    store.flush()
+    print(f"{datasets} datasets written to the observation table {table.folder}")
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -273,7 +301,9 @@ def _compare(args: argparse.Namespace) -> int:
         districts=tuple(args.district), departments=tuple(args.department), years=compare.parse_years(args.year),
         phase=args.phase, level=args.level, by=args.by,
     )
-    comparison = compare.compare(_open_store(args, read_only=True), selection)
+    store = _open_store(args, read_only=True)
+    table = _observation_table(args)
+    comparison = compare.compare(store, selection, Analytics(table, store) if table is not None else None)
     _print_rows(list(compare.COLUMNS), compare.table_rows(comparison))
     for note in comparison.notes:
         print(f"note: {note}")
@@ -338,7 +368,11 @@ def _serve(args: argparse.Namespace) -> int:
         answer_cache_entries=args.answer_cache_entries,
         answer_cache_bytes=int(args.answer_cache_mb * 2**20),
     )
-    app = create_app(_open_store(args, timeout=args.query_timeout), base=args.base, admin_token=token, limits=limits, file_limits=_file_limits(args))
+    store = _open_store(args, timeout=args.query_timeout)
+    table = _observation_table(args)
+    if table is not None:
+        table.remove_unnamed(store)
+    app = create_app(store, base=args.base, admin_token=token, limits=limits, file_limits=_file_limits(args), observations=table)
     uvicorn.run(app, host=args.host, port=args.port)
     return 0
 

@@ -6,12 +6,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from rdflib import URIRef
 
+from budgetgraph.analytic.folder import ObservationTable, TableFile
+from budgetgraph.analytic.rows import document_rows, parquet_bytes
 from budgetgraph.config import FileLimits
 from budgetgraph.errors import BudgetgraphError, LimitError
 from budgetgraph.ingest import read_document
@@ -54,30 +56,44 @@ class Prepared:
     outcome: Outcome
     graphs: dict[URIRef, bytes]
     shared: frozenset[URIRef]  # graphs other documents load too: entities, code lists, the ontology
+    report_graph: URIRef
+    table_file: TableFile  # the document's rows of the observation table
 
-    @cached_property
-    def writes(self) -> DocumentGraphs:
-        return DocumentGraphs(self.outcome.document.source.path, self.graphs, self.shared)
+    def graphs_for(self, table: ObservationTable | None) -> dict[URIRef, bytes]:
+        """The graphs to load; with an observation table, the report graph names the document's file in it."""
+        if table is None:
+            return self.graphs
+        return {**self.graphs, self.report_graph: self.graphs[self.report_graph] + self.table_file.manifest_ntriples()}
+
+    def writes(self, table: ObservationTable | None) -> DocumentGraphs:
+        return DocumentGraphs(self.outcome.document.source.path, self.graphs_for(table), self.shared)
 
 
 def prepare(path: Path | str, base: str, limits: FileLimits = FileLimits()) -> Prepared:
     outcome = check(path, base, limits)
     report = outcome.report.to_graph(URIRef(f"{outcome.mapped.dataset}/report"), outcome.mapped.dataset)
+    report_graph = Minter(base).report_graph(outcome.document)
     graphs = {
         **outcome.mapped.ntriples(),
-        Minter(base).report_graph(outcome.document): report.serialize(format="nt", encoding="utf-8"),
+        report_graph: report.serialize(format="nt", encoding="utf-8"),
         ONTOLOGY_GRAPH: ontology_ntriples(),
     }
-    own = {outcome.mapped.graph_name, Minter(base).report_graph(outcome.document)}
-    return Prepared(outcome, graphs, frozenset(graphs) - own)
+    own = {outcome.mapped.graph_name, report_graph}
+    document = outcome.document
+    rows = TableFile.of(str(outcome.mapped.dataset), document.fiscal_year, document.district_code, parquet_bytes(document_rows(graphs)))
+    return Prepared(outcome, graphs, frozenset(graphs) - own, report_graph, rows)
 
 
-def load(prepared: Prepared, store: GraphStore) -> Outcome:
+def load(prepared: Prepared, store: GraphStore, table: ObservationTable | None = None) -> Outcome:
     """Load a document whose structure holds, with its report, replacing any earlier load of the same dataset
-    in one transaction."""
+    in one transaction; with its rows in ``table`` (see ``analytic.folder`` for why both stay in step)."""
     if error := violations_error(prepared.outcome):
         raise error
-    store.replace_graphs(prepared.graphs, shared=prepared.shared)
+    if table is not None:
+        table.write([prepared.table_file])
+    store.replace_graphs(prepared.graphs_for(table), shared=prepared.shared)
+    if table is not None:
+        table.remove_unnamed(store, [prepared.table_file.dataset])
     return replace(prepared.outcome, loaded=True)
 
 
@@ -92,17 +108,18 @@ def violations_error(outcome: Outcome) -> BudgetgraphError | None:
     )
 
 
-def ingest(path: Path | str, store: GraphStore, base: str) -> Outcome:
-    return load(prepare(path, base), store)
+def ingest(path: Path | str, store: GraphStore, base: str, table: ObservationTable | None = None) -> Outcome:
+    return load(prepare(path, base), store, table)
 
 
 def ingest_many(
-    paths: list[Path], store: GraphStore, base: str, workers: int, *, bulk: bool = False, limits: FileLimits = FileLimits()
+    paths: list[Path], store: GraphStore, base: str, workers: int, *, bulk: bool = False, limits: FileLimits = FileLimits(),
+    table: ObservationTable | None = None,
 ) -> Iterator[tuple[Path, Outcome | BudgetgraphError]]:
     """Every document, in order: read, mapped and validated by ``workers`` processes within ``limits`` (a file
     that crashes or hangs its worker fails alone), each loaded by this one (an on-disk store has one writer) as
     soon as it is ready. A failed document is yielded as its error and the batch goes on; nothing already stored
-    is touched by it.
+    is touched by it. With ``table``, each document's rows go into the observation table as it is loaded.
 
     ``bulk`` (the embedded store only), for a first, large load: documents are written in batches of about
     ``BULK_QUADS`` quads by pyoxigraph's bulk loader (``EmbeddedStore.bulk_write``: each batch whole or not at all,
@@ -110,9 +127,9 @@ def ingest_many(
     with IsolatedReaders(workers, base, limits) as readers:
         prepared = zip(paths, readers.map(paths), strict=True)
         if bulk:
-            yield from _load_in_bulk(prepared, _embedded(store))
+            yield from _load_in_bulk(prepared, _embedded(store), table)
         else:
-            yield from ((path, _load_or_error(ready, store)) for path, ready in prepared)
+            yield from ((path, _load_or_error(ready, store, table)) for path, ready in prepared)
 
 
 def prepare_isolated(path: Path, base: str, limits: FileLimits = FileLimits()) -> Prepared:
@@ -174,20 +191,29 @@ def bulk_batches(items: Iterable[T], quads: Callable[[T], int]) -> Iterator[list
         yield batch
 
 
-def _load_in_bulk(prepared: Iterable[tuple[Path, Prepared | BudgetgraphError]], store: EmbeddedStore) -> Iterator[tuple[Path, Outcome | BudgetgraphError]]:
-    for batch in bulk_batches(prepared, lambda item: item[1].writes.own_quads if isinstance(item[1], Prepared) else 0):
-        yield from _write_batch(batch, store)
+def _load_in_bulk(
+    prepared: Iterable[tuple[Path, Prepared | BudgetgraphError]], store: EmbeddedStore, table: ObservationTable | None
+) -> Iterator[tuple[Path, Outcome | BudgetgraphError]]:
+    for batch in bulk_batches(prepared, lambda item: item[1].writes(None).own_quads if isinstance(item[1], Prepared) else 0):
+        yield from _write_batch(batch, store, table)
     store.optimize()
 
 
-def _write_batch(batch: list[tuple[Path, Prepared | BudgetgraphError]], store: EmbeddedStore) -> list[tuple[Path, Outcome | BudgetgraphError]]:
+def _write_batch(
+    batch: list[tuple[Path, Prepared | BudgetgraphError]], store: EmbeddedStore, table: ObservationTable | None
+) -> list[tuple[Path, Outcome | BudgetgraphError]]:
     checked = [(path, _refused_or(ready)) for path, ready in batch]
+    documents = [ready for _, ready in checked if isinstance(ready, Prepared)]
+    if table is not None:  # the rows first, as a single load puts them (analytic.folder)
+        table.write(ready.table_file for ready in documents)
     try:
-        store.bulk_write([ready.writes for _, ready in checked if isinstance(ready, Prepared)])
+        store.bulk_write([ready.writes(table) for ready in documents])
     except BudgetgraphError:
         # a failed bulk load was undone, a failed replacement changed nothing: loading each document alone
         # leaves what loading them in turn would, and only the one at fault fails
-        return [(path, _load_or_error(ready, store)) for path, ready in checked]
+        return [(path, _load_or_error(ready, store, table)) for path, ready in checked]
+    if table is not None:
+        table.remove_unnamed(store, [ready.table_file.dataset for ready in documents])
     return [(path, replace(ready.outcome, loaded=True) if isinstance(ready, Prepared) else ready) for path, ready in checked]
 
 
@@ -204,11 +230,11 @@ def _refused_or(ready: Prepared | BudgetgraphError) -> Prepared | BudgetgraphErr
     return ready
 
 
-def _load_or_error(ready: Prepared | BudgetgraphError, store: GraphStore) -> Outcome | BudgetgraphError:
+def _load_or_error(ready: Prepared | BudgetgraphError, store: GraphStore, table: ObservationTable | None) -> Outcome | BudgetgraphError:
     if isinstance(ready, BudgetgraphError):
         return ready
     try:
-        return load(ready, store)
+        return load(ready, store, table)
     except BudgetgraphError as error:
         return error
 

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rdflib import URIRef
 
+from budgetgraph.analytic.folder import ObservationTable
 from budgetgraph.config import FileLimits
 from budgetgraph.errors import BudgetgraphError, LimitError
 from budgetgraph.pipeline import load, prepare_isolated
@@ -29,9 +30,12 @@ STORED = "ASK { GRAPH ?graph { ?s ?p ?o } }"
 NAME_MAX = 255  # bytes in a file name, on the file systems a temporary folder lives on
 
 
-def router(store: GraphStore, base: str, token: str, on_change: Callable[[], None], limits: FileLimits = FileLimits()) -> APIRouter:
+def router(
+    store: GraphStore, base: str, token: str, on_change: Callable[[], None], limits: FileLimits = FileLimits(),
+    observations: ObservationTable | None = None,
+) -> APIRouter:
     """``on_change`` runs after every write, for whatever the service caches about the store. Each upload is read
-    in a worker process within ``limits``."""
+    in a worker process within ``limits``; loads and deletes keep ``observations`` in step with the store."""
     routes = APIRouter(prefix="/admin", dependencies=[Depends(_bearer(token))])
 
     @routes.post("/documents")
@@ -55,7 +59,7 @@ def router(store: GraphStore, base: str, token: str, on_change: Callable[[], Non
                 answer = {"file": name, "dataset": str(outcome.mapped.dataset), "graph": str(outcome.mapped.graph_name)}
                 if not outcome.report.conforms:
                     return JSONResponse({**answer, "loaded": False, "report": outcome.report.to_json()}, status_code=422)
-                load(prepared, store)
+                load(prepared, store, observations)
             except BudgetgraphError as error:
                 raise HTTPException(413 if isinstance(error, LimitError) else 400, str(error).replace(folder + "/", "")) from error
         on_change()
@@ -70,6 +74,8 @@ def router(store: GraphStore, base: str, token: str, on_change: Callable[[], Non
         if not store.query(STORED, {"graph": pyoxigraph.NamedNode(str(graph))}):
             raise HTTPException(404, f"no dataset {path} in the store")
         store.drop_graphs([graph, URIRef(f"{graph}/report")])
+        if observations is not None:
+            observations.remove_unnamed(store, [f"{base}id/dataset/{path}"])
         on_change()
         return Response(status_code=204)
 

@@ -14,6 +14,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 
 from budgetgraph import __version__
+from budgetgraph.analytic.folder import ObservationTable
+from budgetgraph.analytic.questions import Analytics
 from budgetgraph.config import FileLimits, Limits
 from budgetgraph.resources import resource
 from budgetgraph.service import admin, catalog, compare_page, dumps, harvest, library_api, pages, query_page, resources, snapshot, sparql, void
@@ -38,11 +40,13 @@ EXAMPLE_QUERY = resource("queries", "general-budget-by-class.rq").read_text(enco
 
 
 def create_app(
-    store: GraphStore, *, base: str, admin_token: str | None = None, limits: Limits = Limits(), file_limits: FileLimits = FileLimits()
+    store: GraphStore, *, base: str, admin_token: str | None = None, limits: Limits = Limits(), file_limits: FileLimits = FileLimits(),
+    observations: ObservationTable | None = None,
 ) -> FastAPI:
     """The web service over ``store``, whose resources are named under ``base``: read-only, but for the admin
     API when ``admin_token`` is given, whose uploads are read within ``file_limits``; each SPARQL query within ``limits``. The dumps are written to a temporary
-    folder and the query workers started, both gone with the application."""
+    folder and the query workers started, both gone with the application. With ``observations``, the store's
+    observation table: uploads and deletes keep it in step, the comparison page is answered from it."""
     app = FastAPI(title="budgetgraph", version=__version__, description="Public budget disclosures as linked open data.")
     dumps_folder = Path(tempfile.mkdtemp(prefix="budgetgraph-dumps-"))
     weakref.finalize(app, shutil.rmtree, dumps_folder, ignore_errors=True)
@@ -58,7 +62,7 @@ def create_app(
     app.include_router(resources.router(store, base))
     app.include_router(pages.router(store, base))
     app.include_router(query_page.router(base))
-    app.include_router(compare_page.router(store))
+    app.include_router(compare_page.router(store, Analytics(observations, store) if observations is not None else None))
     app.include_router(catalog.router(store, base, dumps_folder))
     app.include_router(dumps.router(store, base, dumps_folder))
     app.include_router(harvest.router(store, base))
@@ -68,7 +72,7 @@ def create_app(
             snapshot.forget()
             evaluator.store_changed()
 
-        app.include_router(admin.router(store, base, admin_token, on_change=store_changed, limits=file_limits))
+        app.include_router(admin.router(store, base, admin_token, on_change=store_changed, limits=file_limits, observations=observations))
 
     # Plain `def` routes: FastAPI runs them in its threadpool, so reading the store never blocks the event loop.
     @app.get("/", response_class=HTMLResponse)

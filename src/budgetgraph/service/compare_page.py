@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from markupsafe import Markup
 
 from budgetgraph import compare, library
+from budgetgraph.analytic.questions import Analytics
 from budgetgraph.service.caching import cacheable
 from budgetgraph.service.reads import select, text
 from budgetgraph.service.rendering import render
@@ -67,7 +68,7 @@ def selection(offered: Choices, asked: Asked) -> compare.Selection:
     return compare.Selection(asked.district, asked.department, years, asked.phase, asked.level, asked.by)
 
 
-def router(store: GraphStore) -> APIRouter:
+def router(store: GraphStore, analytics: Analytics | None = None) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/compare")
@@ -78,7 +79,7 @@ def router(store: GraphStore) -> APIRouter:
         if request.query_params:
             try:
                 chosen = selection(offered, asked)
-                comparison = compare.compare(store, chosen)
+                comparison = compare.compare(store, chosen, analytics)
             except library.ParameterError as error:
                 return HTMLResponse(render("compare.html", **context, selection=chosen, error=str(error)), status_code=400)
             context |= {
@@ -95,7 +96,7 @@ def router(store: GraphStore) -> APIRouter:
     @routes.get("/compare.csv")
     def compare_csv(asked: Annotated[Asked, Depends()]) -> Response:
         try:
-            comparison = compare.compare(store, selection(choices(store), asked))
+            comparison = compare.compare(store, selection(choices(store), asked), analytics)
         except library.ParameterError as error:
             return PlainTextResponse(str(error), status_code=400)
         return Response(compare.csv_text(comparison), media_type="text/csv; charset=utf-8",

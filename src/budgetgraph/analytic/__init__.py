@@ -1,0 +1,1 @@
+"""Analytic copies of the graph: the observations as partitioned Parquet, and questions answered from it by DuckDB."""
