@@ -25,10 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyarrow.parquet as pq
 import pyoxigraph
 import pytest
 from rdflib import URIRef
 
+from budgetgraph.analytic.folder import ObservationTable
+from budgetgraph.analytic.rows import in_order, stored_rows
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.pipeline import prepare
 from budgetgraph.store import EmbeddedStore, RemoteStore
@@ -121,8 +124,23 @@ def check_after_crash(path: Path, reference: Graphs, documents: dict[str, Docume
     writing leaves: both whole; no unfinished bulk-load file is left."""
     if (path / "CURRENT").exists():  # the store was created before the kill
         assert_whole(graphs(EmbeddedStore(path, read_only=True)), reference, documents, kept)
-    assert_whole(graphs(EmbeddedStore(path)), reference, documents, kept)
+    store = EmbeddedStore(path)
+    assert_whole(graphs(store), reference, documents, kept)
     assert not list(path.glob("bulk-*.sst"))
+    assert_table_in_step(store, ObservationTable(f"{path}.observations"))
+
+
+def assert_table_in_step(store: EmbeddedStore, table: ObservationTable) -> None:
+    """The observation table is what the store says: each dataset names a file, whose rows are the dataset's
+    rows read from the store; once tidied (as the next writer does), no other file is left."""
+    datasets = {s["dataset"].value for s in store.query("SELECT ?dataset { ?dataset a <https://w3id.org/budgetgraph/def#BudgetDataset> }")}  # type: ignore[index,union-attr]
+    named = table.named(store)
+    assert set(named) == datasets, f"datasets without a table file: {sorted(datasets - set(named))}"
+    for dataset, relative in named.items():
+        assert pq.read_table(table.folder / relative) == in_order(stored_rows(store, dataset)), f"{relative} is not {dataset}'s rows"
+    table.remove_unnamed(store)
+    on_disk = {str(p.relative_to(table.folder)) for p in table.folder.glob("year=*/province=*/*")} if table.folder.exists() else set()
+    assert on_disk == set(named.values()), f"files no dataset names: {sorted(on_disk - set(named.values()))}"
 
 
 # --- processes ---------------------------------------------------------------------------------------------------

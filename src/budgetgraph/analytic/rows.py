@@ -157,11 +157,15 @@ def cofog_rows(store: GraphStore) -> pa.Table:
     return _table(store.query(COFOG_QUERY), COFOG_SCHEMA, lambda s: [_text(s[v]) for v in ("concept", "cofog", "cofogCode", "cofogName")])
 
 
+def in_order(table: pa.Table) -> pa.Table:
+    """The rows in the order a file holds them: by observation, then measure."""
+    return table.sort_by([("observation", "ascending"), ("measure", "ascending")])
+
+
 def parquet_bytes(table: pa.Table) -> bytes:
     """The table as a Parquet file, sorted so that the same rows give the same bytes."""
-    ordered = table.sort_by([("observation", "ascending"), ("measure", "ascending")])
     sink = io.BytesIO()
-    pq.write_table(ordered, sink, compression="zstd")
+    pq.write_table(in_order(table), sink, compression="zstd")
     return sink.getvalue()
 
 

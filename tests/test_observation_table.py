@@ -1,0 +1,146 @@
+"""The observation table: every amount a row of a Parquet file per document, in step with the store, and the
+library's aggregate questions answered from it by DuckDB with exactly the rows SPARQL gives."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pyarrow.parquet as pq
+import pytest
+
+from budgetgraph import compare, library
+from budgetgraph.analytic.folder import ObservationTable
+from budgetgraph.analytic.questions import Analytics, questions
+from budgetgraph.analytic.rows import SCHEMA, in_order, stored_rows
+from budgetgraph.pipeline import ingest, ingest_many
+from budgetgraph.service import create_app
+from budgetgraph.store import EmbeddedStore
+from conftest import BASE, CORPUS, ROOT, SEED, serving
+
+FIXTURES = [*sorted((ROOT / "data" / "synthetic").iterdir()), SEED, *sorted(CORPUS.glob("*.pdf"))]
+# Parameter sets that each give rows on the fixtures for some questions: every phase, every level, a district, a
+# year, a code of each depth; the ones a question does not take are left out for it.
+VALUES = [
+    {},
+    {"phase": "final-accounts"},
+    {"year": "2021"},
+    {"year": "2022", "district": "110101"},
+    {"level": "kuan"},
+    {"level": "xiang", "district": "410303"},
+    {"code": "2080505"},
+    {"code": "20103"},
+    {"code": "201", "year": "2024", "phase": "final-accounts"},
+]
+TOKEN = "observation-table-test-token"
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[EmbeddedStore, ObservationTable]:
+    folder = tmp_path_factory.mktemp("observations")
+    store, table = EmbeddedStore(folder / "store"), ObservationTable(folder / "store.observations")
+    failed = [(path, outcome) for path, outcome in ingest_many(FIXTURES, store, BASE, 2, table=table) if not hasattr(outcome, "loaded")]
+    assert not failed
+    return store, table
+
+
+@pytest.mark.parametrize("name", sorted(questions()))
+def test_duckdb_answers_each_question_with_the_rows_sparql_gives(loaded: tuple[EmbeddedStore, ObservationTable], name: str) -> None:
+    store, table = loaded
+    analytics = Analytics(table, store)
+    query = library.get(name)
+    taken = {p.name for p in query.parameters}
+    answered = 0
+    for values in sorted({tuple(sorted((k, v) for k, v in values.items() if k in taken)) for values in VALUES}):
+        expected = library.run(store, query, dict(values))
+        assert analytics.answers(name, dict(values)) == expected, f"{name} {dict(values)}"
+        answered += bool(expected)
+    assert answered >= 2, f"{name}: fewer than two parameter sets give rows, which proves little"
+
+
+def test_each_file_holds_its_datasets_rows_as_the_store_has_them(loaded: tuple[EmbeddedStore, ObservationTable]) -> None:
+    store, table = loaded
+    named = table.named(store)
+    assert len(named) == len(FIXTURES)
+    for dataset, relative in named.items():
+        rows = pq.read_table(table.folder / relative)
+        assert rows.schema.equals(SCHEMA)
+        assert rows == in_order(stored_rows(store, dataset))
+        partitions = {f"year={row['fiscal_year']}/province={row['province_code']}/" for row in rows.to_pylist()}
+        assert all(relative.startswith(partition) for partition in partitions)
+    assert sum(pq.read_table(table.folder / relative).num_rows > 0 for relative in named.values()) == len(FIXTURES) - 1  # the template has no amounts
+
+
+def test_amounts_are_exact_in_their_published_unit_and_in_wan_yuan(loaded: tuple[EmbeddedStore, ObservationTable]) -> None:
+    store, table = loaded
+    rows = [row for path in table.paths(store) for row in pq.read_table(path).to_pylist()]
+    units = {row["unit"] for row in rows}
+    assert {"元", "万元"} <= units
+    for row in rows:
+        assert row["amount"] == Decimal(row["amount_text"])
+        factor = {"元": Decimal("0.0001"), "千元": Decimal("0.1")}.get(row["unit"], Decimal(1))
+        assert row["amount_wan_yuan"] == Decimal(row["amount_text"]) * factor
+
+
+def test_reindex_rebuilds_the_same_files_from_the_store(loaded: tuple[EmbeddedStore, ObservationTable], tmp_path: Path) -> None:
+    store, table = loaded
+    before = {path.relative_to(table.folder): path.read_bytes() for path in table.paths(store)}
+    rebuilt = ObservationTable(tmp_path / "rebuilt")
+    assert rebuilt.reindex(store) == len(FIXTURES)
+    assert {path.relative_to(rebuilt.folder): path.read_bytes() for path in rebuilt.paths(store)} == before
+
+
+def test_a_re_ingest_replaces_the_documents_rows_and_a_delete_removes_them(tmp_path: Path) -> None:
+    store, table = EmbeddedStore(tmp_path / "store"), ObservationTable(tmp_path / "store.observations")
+    edited = tmp_path / SEED.name
+    edited.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    dataset = str(ingest(edited, store, BASE, table).mapped.dataset)
+    first = table.named(store)[dataset]
+    assert ingest(edited, store, BASE, table) and table.named(store)[dataset] == first  # the same rows, the same file
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count("46.64") >= 1
+    edited.write_text(text.replace("46.64", "46.65"), encoding="utf-8")
+    ingest(edited, store, BASE, table)
+    second = table.named(store)[dataset]
+    assert second != first and not (table.folder / first).exists()
+    rows = pq.read_table(table.folder / second)
+    assert rows == in_order(stored_rows(store, dataset))
+    assert "46.65" in rows.column("amount_text").to_pylist() and "46.64" not in rows.column("amount_text").to_pylist()
+    assert [p.relative_to(table.folder).as_posix() for p in table.folder.rglob("*.parquet")] == [second]
+
+    path = dataset.removeprefix(f"{BASE}id/dataset/")
+    with serving(create_app(store, base=BASE, admin_token=TOKEN, observations=table)) as root:
+        answer = httpx.delete(f"{root}/admin/datasets/{path}", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert answer.status_code == 204
+    assert table.named(store) == {} and not list(table.folder.rglob("*.parquet"))
+
+
+def test_a_store_whose_datasets_name_no_file_is_answered_by_sparql(tmp_path: Path) -> None:
+    """Loaded without the table (or before it existed): DuckDB does not answer from an incomplete table, the
+    comparison still does, by SPARQL, and reindex makes the table whole."""
+    store, table = EmbeddedStore(tmp_path / "store"), ObservationTable(tmp_path / "store.observations")
+    ingest(SEED, store, BASE)
+    analytics = Analytics(table, store)
+    assert analytics.answers("expenditure-by-level") is None
+    selection = compare.Selection(level="lei")
+    by_sparql = compare.compare(store, selection, analytics)
+    assert by_sparql.bars
+    assert table.reindex(store) == 1
+    assert analytics.answers("expenditure-by-level") is not None
+    assert compare.compare(store, selection, analytics) == by_sparql
+
+
+def test_files_no_dataset_names_are_removed_by_the_next_writer(loaded: tuple[EmbeddedStore, ObservationTable], tmp_path: Path) -> None:
+    """What a killed load leaves (a file written before the store named it, a partial file) is tidied."""
+    store, table = loaded
+    copy = ObservationTable(tmp_path / "copy")
+    shutil.copytree(table.folder, copy.folder)
+    first = copy.paths(store)[0]
+    orphan, partial = first.with_name("0000000000000000-0000000000000000.parquet"), first.with_name("x.parquet.partial")
+    orphan.write_bytes(first.read_bytes())
+    partial.write_bytes(b"PAR1")
+    copy.remove_unnamed(store)
+    assert not orphan.exists() and not partial.exists()
+    assert sorted(copy.folder.rglob("*.parquet")) == copy.paths(store)
