@@ -22,6 +22,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, SH, VOID
 
+from budgetgraph.analytic.folder import ObservationTable
 from budgetgraph.config import CC_BY_4_0
 from budgetgraph.pipeline import ingest
 from budgetgraph.service import catalog, create_app
@@ -39,6 +40,7 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SEED_DATASET = URIRef(BASE + "id/dataset/410303/113001/2021/budget")
+OBSERVATIONS = URIRef(BASE + "observations")
 SEED_GRAPH = URIRef(BASE + "graph/dataset/410303/113001/2021/budget")
 SEED_TITLE = Literal("西工区政务服务和大数据局 部门 2021 年度部门预算", lang="zh")
 SEED_DUMP = "/dumps/dataset/410303/113001/2021/budget.nq.gz"
@@ -70,26 +72,31 @@ def dcat_ap_shapes(files: tuple[str, ...]) -> Graph:
     return shapes
 
 
+@pytest.fixture(scope="module")
+def observations(tmp_path_factory: pytest.TempPathFactory) -> ObservationTable:
+    return ObservationTable(tmp_path_factory.mktemp("observations"))
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
-def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+def store(request: pytest.FixtureRequest, observations: ObservationTable) -> Iterator[GraphStore]:
     with contextlib.ExitStack() as stack:
         store = new_store(request.param, stack)
         for document in sorted(DOCUMENTS.iterdir()):
-            ingest(document, store, BASE)
+            ingest(document, store, BASE, observations)
         yield store
 
 
 @pytest.fixture(scope="module")
-def client(store: GraphStore) -> Iterator[httpx.Client]:
+def client(store: GraphStore, observations: ObservationTable) -> Iterator[httpx.Client]:
     """The service through real HTTP on loopback."""
-    with live_client(create_app(store, base=BASE)) as client:
+    with live_client(create_app(store, base=BASE, observations=observations)) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def live_catalog(store: GraphStore) -> Iterator[Graph]:
-    """The catalogue as a harvester gets it: over HTTP from a running server."""
-    with serving(create_app(store, base=BASE)) as root:
+def live_catalog(store: GraphStore, observations: ObservationTable) -> Iterator[Graph]:
+    """The catalogue as a harvester gets it (the observation table's dataset too): over HTTP from a running server."""
+    with serving(create_app(store, base=BASE, observations=observations)) as root:
         response = httpx.get(root + "/catalog", headers={"Accept": "text/turtle"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
     return Graph().parse(data=response.text, format="turtle")
@@ -112,9 +119,26 @@ def test_a_dataset_without_title_does_not_conform(live_catalog: Graph, shape_set
     assert {(report.value(r, SH.focusNode), report.value(r, SH.resultPath)) for r in results} == {(SEED_DATASET, DCTERMS.title)}
 
 
+def test_the_observation_table_is_listed_with_its_parquet_and_csv_and_their_checksums(live_catalog: Graph, client: httpx.Client) -> None:
+    g = live_catalog
+    downloads = {}
+    for distribution in g.objects(OBSERVATIONS, DCAT.distribution):
+        url = str(g.value(distribution, DCAT.downloadURL))
+        checksum = g.value(g.value(distribution, SPDX.checksum), SPDX.checksumValue)
+        answer = client.get(url.removeprefix(BASE.rstrip("/")))
+        assert answer.status_code == 200
+        assert hashlib.sha256(answer.content).hexdigest() == str(checksum)
+        assert int(g.value(distribution, DCAT.byteSize)) == len(answer.content)
+        downloads[str(g.value(distribution, DCAT.mediaType)).rsplit("/media-types/", 1)[1]] = answer
+    assert set(downloads) == {"application/vnd.apache.parquet", "text/csv"}
+    assert downloads["application/vnd.apache.parquet"].headers["content-type"] == "application/vnd.apache.parquet"
+    assert downloads["application/vnd.apache.parquet"].content.startswith(b"PAR1")
+    assert downloads["text/csv"].text.splitlines()[0].startswith('"document","dataset","department"')
+
+
 def test_catalog_describes_the_seed(live_catalog: Graph) -> None:
     g = live_catalog
-    assert set(g.subjects(RDF.type, DCAT.Dataset)) == {SEED_DATASET}
+    assert set(g.subjects(RDF.type, DCAT.Dataset)) == {SEED_DATASET, OBSERVATIONS}
     assert list(g.objects(SEED_DATASET, DCTERMS.title)) == [SEED_TITLE]
     publisher = g.value(SEED_DATASET, DCTERMS.publisher)
     assert publisher == URIRef(BASE + "id/department/410303/113001") and (publisher, RDF.type, FOAF.Agent) in g
@@ -314,8 +338,8 @@ def test_dumps_are_files_of_the_current_state_only() -> None:
     assert len(list(folder.iterdir())) == 1
 
 
-def test_dataset_dump_bytes_do_not_depend_on_the_store_or_the_moment(client: httpx.Client) -> None:
+def test_dataset_dump_bytes_do_not_depend_on_the_store_or_the_moment(client: httpx.Client, tmp_path: Path) -> None:
     """Sorted quads and a gzip header without time stamp: another load of the same document gives the same file."""
     other = EmbeddedStore()
-    ingest(DOCUMENTS / "luoyang-xigong-zhengshuju-2021-budget.txt", other, BASE)
+    ingest(DOCUMENTS / "luoyang-xigong-zhengshuju-2021-budget.txt", other, BASE, ObservationTable(tmp_path))
     assert TestClient(create_app(other, base=BASE)).get(SEED_DUMP).content == client.get(SEED_DUMP).content

@@ -4,14 +4,19 @@ library's aggregate questions answered from it by DuckDB with exactly the rows S
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import csvw
 import httpx
+import pyarrow.dataset
 import pyarrow.parquet as pq
 import pytest
 
 from budgetgraph import compare, library
+from budgetgraph.analytic import exports
 from budgetgraph.analytic.folder import ObservationTable
 from budgetgraph.analytic.questions import Analytics, questions
 from budgetgraph.analytic.rows import SCHEMA, in_order, stored_rows
@@ -144,3 +149,55 @@ def test_files_no_dataset_names_are_removed_by_the_next_writer(loaded: tuple[Emb
     copy.remove_unnamed(store)
     assert not orphan.exists() and not partial.exists()
     assert sorted(copy.folder.rglob("*.parquet")) == copy.paths(store)
+
+
+@pytest.fixture(scope="module")
+def downloads(loaded: tuple[EmbeddedStore, ObservationTable], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The table's dumps as a researcher downloads them from a running service."""
+    store, table = loaded
+    folder = tmp_path_factory.mktemp("downloads")
+    with serving(create_app(store, base=BASE, observations=table)) as root:
+        for name in (exports.PARQUET, exports.CSV, exports.CSV_METADATA):
+            answer = httpx.get(f"{root}/dumps/{name}")
+            assert answer.status_code == 200
+            (folder / name).write_bytes(answer.content)
+    return folder
+
+
+def test_the_csv_dump_validates_against_its_csvw_metadata_and_holds_the_parquets_rows(
+    loaded: tuple[EmbeddedStore, ObservationTable], downloads: Path
+) -> None:
+    store, table = loaded
+    described = csvw.Table.from_file(downloads / exports.CSV_METADATA)
+    assert [c.name for c in described.tableSchema.columns] == SCHEMA.names
+    rows = list(described.iterdicts(strict=True))  # every value read as its column's datatype, or it raises
+    assert described.check_primary_key()
+    parquet = pq.read_table(downloads / exports.PARQUET)
+    assert parquet.schema.equals(SCHEMA)
+    assert len(rows) == parquet.num_rows == sum(pq.read_table(path).num_rows for path in table.paths(store)) > 1000
+    assert [row["amount"] for row in rows] == parquet.column("amount").to_pylist()
+    assert [row["observation"] for row in rows] == parquet.column("observation").to_pylist()
+
+
+def test_the_partitioned_folder_reads_as_one_table_in_another_engine(loaded: tuple[EmbeddedStore, ObservationTable], downloads: Path) -> None:
+    """pyarrow's datasets (what Spark and Trino do with a Hive-partitioned folder): the partitions are the
+    columns, and the rows are the dump's."""
+    store, table = loaded
+    dataset = pyarrow.dataset.dataset(table.folder, format="parquet", partitioning="hive")
+    whole = dataset.to_table()
+    assert whole.num_rows == pq.read_table(downloads / exports.PARQUET).num_rows
+    for row in whole.select(["year", "province", "fiscal_year", "province_code"]).to_pylist():
+        assert (row["year"], f"{row['province']:06d}") == (row["fiscal_year"], row["province_code"])
+    by_year = whole.group_by("fiscal_year").aggregate([("amount_wan_yuan", "sum")]).to_pylist()
+    assert {r["fiscal_year"] for r in by_year} >= {2019, 2021, 2024}
+
+
+def test_the_readmes_pandas_and_duckdb_example_runs(loaded: tuple[EmbeddedStore, ObservationTable], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, table = loaded
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("<!-- readme-example: observation-table", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    with serving(create_app(store, base=BASE, observations=table)) as root:
+        printed = subprocess.run([sys.executable, "-c", example.replace("http://127.0.0.1:8000", root)], capture_output=True, text=True, timeout=120)
+    assert printed.returncode == 0, printed.stderr
+    assert "110101" in printed.stdout and "北京市东城区" in printed.stdout

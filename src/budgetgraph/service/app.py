@@ -63,8 +63,8 @@ def create_app(
     app.include_router(pages.router(store, base))
     app.include_router(query_page.router(base))
     app.include_router(compare_page.router(store, Analytics(observations, store) if observations is not None else None))
-    app.include_router(catalog.router(store, base, dumps_folder))
-    app.include_router(dumps.router(store, base, dumps_folder))
+    app.include_router(catalog.router(store, base, dumps_folder, observations=observations))
+    app.include_router(dumps.router(store, base, dumps_folder, observations))
     app.include_router(harvest.router(store, base))
     app.include_router(void.router(store, base))
     if admin_token:

@@ -1,5 +1,6 @@
 """The DCAT-AP 3 catalogue at /catalog: a dcat:Dataset per published dataset with its gzipped N-Quads dump as
-distribution, and the SPARQL endpoint as a dcat:DataService; paged with Hydra.
+distribution, the observation table (every amount of every dataset) as a dataset of its own with its Parquet and
+CSV (CSVW) distributions, and the SPARQL endpoint as a dcat:DataService; paged with Hydra.
 
 Linked resources (departments, districts, licence, themes, media types) are typed in the catalogue itself, as
 DCAT-AP's range shapes check their classes and a harvester cannot be expected to dereference them.
@@ -18,7 +19,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 from budgetgraph.config import DEFAULT_LICENSE
 from budgetgraph.mapping.uris import Minter
 from budgetgraph.service.datasets import PublishedDataset, published_datasets
-from budgetgraph.service.dumps import Dump, dataset_dump, dump_path
+from budgetgraph.analytic.exports import CSV, CSV_METADATA, PARQUET
+from budgetgraph.analytic.folder import ObservationTable
+from budgetgraph.service.dumps import TABLE_FILES, Dump, dataset_dump, dump_path, table_dump
 from budgetgraph.service.sparql import graph_response
 from budgetgraph.service.vocabularies import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, SPDX, VCARD, XSD
 from budgetgraph.store import GraphStore
@@ -36,9 +39,17 @@ N_QUADS_FILE = NamedNode(EU + "file-type/RDF_N_QUADS")
 N_QUADS = NamedNode("https://www.iana.org/assignments/media-types/application/n-quads")
 GZIP = NamedNode("https://www.iana.org/assignments/media-types/application/gzip")
 SPARQL_PROTOCOL = NamedNode("https://www.w3.org/TR/sparql11-protocol/")
+PARQUET_TYPE = NamedNode("https://www.iana.org/assignments/media-types/application/vnd.apache.parquet")
+CSV_TYPE = NamedNode("https://www.iana.org/assignments/media-types/text/csv")
+PARQUET_FILE = NamedNode(EU + "file-type/PARQUET")
+CSV_FILE = NamedNode(EU + "file-type/CSV")
+CSVW = NamedNode("http://www.w3.org/ns/csvw")
 
 
-def router(store: GraphStore, base: str, dumps_folder: Path, *, page_size: int = DEFAULT_PAGE_SIZE, license: str = DEFAULT_LICENSE) -> APIRouter:
+def router(
+    store: GraphStore, base: str, dumps_folder: Path, *, page_size: int = DEFAULT_PAGE_SIZE, license: str = DEFAULT_LICENSE,
+    observations: ObservationTable | None = None,
+) -> APIRouter:
     routes = APIRouter(tags=["catalog"])
     base = Minter(base).base
 
@@ -54,6 +65,8 @@ def router(store: GraphStore, base: str, dumps_folder: Path, *, page_size: int =
         graph.add_catalog(on_page, len(datasets))
         for dataset in on_page:
             graph.add_dataset(dataset, dataset_dump(store, dumps_folder, dataset))
+        if observations is not None and page == 1:
+            graph.add_observation_table({name: table_dump(store, dumps_folder, observations, name) for name in TABLE_FILES})
         graph.add_paging(page, last)
         return graph_response(request, graph.triples, PREFIXES, format)
 
@@ -139,21 +152,58 @@ class CatalogGraph:
         self.add(period, DCAT.endDate, Literal(f"{dataset.fiscal_year}-12-31", datatype=XSD.date))
         self._add_distribution(node, dataset, dump)
 
+    def add_observation_table(self, dumps: dict[str, Dump]) -> None:
+        """The observation table: every amount of every dataset, one row each, for pandas, R, DuckDB or Spark."""
+        node = NamedNode(self.base + "observations")
+        self.add(self.catalog, DCAT.dataset, node)
+        self.add(node, RDF.type, DCAT.Dataset)
+        self.add(node, DCT.title, Literal("全部观测值表（每个金额一行）", language="zh"), Literal("Every amount, one row each", language="en"))
+        self.add(node, DCT.description, Literal(
+            "Every published amount of every dataset in the catalogue as a tidy table: document, department, budget unit, "
+            "district, province, year, phase, table, classification code and level, measure, the exact amount in its "
+            "published unit and in 万元, and the IRI of its RDF observation.", language="en"))
+        self.add(node, DCT.identifier, Literal(node.value))
+        self.add(node, DCT.language, CHINESE)
+        self.add(node, DCAT.theme, *THEMES)
+        self.add(node, DCT.publisher, NamedNode(self.base + "#publisher"))
+        contact = pyoxigraph.BlankNode()
+        self.add(node, DCAT.contactPoint, contact)
+        self.add(contact, RDF.type, VCARD.Kind, VCARD.Organization)
+        self.add(contact, VCARD.fn, Literal("budgetgraph"))
+        for name, title, media_type, file_type in (
+            (PARQUET, "Parquet", PARQUET_TYPE, PARQUET_FILE),
+            (CSV, "CSV (W3C CSVW metadata: /dumps/" + CSV_METADATA + ")", CSV_TYPE, CSV_FILE),
+        ):
+            distribution = NamedNode(f"{node.value}/{name}")
+            self._add_download(node, distribution, Literal(f"全部观测值表（{title}）", language="zh"), name, dumps[name], media_type, file_type)
+        self.add(NamedNode(f"{node.value}/{CSV}"), DCT.conformsTo, CSVW)
+        self.add(CSVW, RDF.type, DCT.Standard)
+        self.add(NamedNode(f"{node.value}/{CSV}"), FOAF.page, NamedNode(self.base + "dumps/" + CSV_METADATA))
+        self.add(NamedNode(self.base + "dumps/" + CSV_METADATA), RDF.type, FOAF.Document)
+
     def _add_distribution(self, dataset_node: NamedNode, dataset: PublishedDataset, dump: Dump) -> None:
-        distribution, download = NamedNode(dataset.iri + "/dump"), NamedNode(self.base + "dumps/" + dump_path(dataset))
+        distribution = NamedNode(dataset.iri + "/dump")
+        title = Literal(f"{dataset.title}（N-Quads，gzip 压缩，含校验报告）", language="zh")
+        self._add_download(dataset_node, distribution, title, dump_path(dataset), dump, N_QUADS, N_QUADS_FILE)
+        self.add(distribution, DCAT.compressFormat, GZIP)
+        self.add(GZIP, RDF.type, DCT.MediaType)
+
+    def _add_download(
+        self, dataset_node: NamedNode, distribution: NamedNode, title: Literal, path: str, dump: Dump, media_type: NamedNode, file_type: NamedNode
+    ) -> None:
+        """A distribution downloaded from /dumps/``path``, with its size and SHA-256."""
+        download = NamedNode(self.base + "dumps/" + path)
         checksum = pyoxigraph.BlankNode()
         self.add(dataset_node, DCAT.distribution, distribution)
         self.add(distribution, RDF.type, DCAT.Distribution)
-        self.add(distribution, DCT.title, Literal(f"{dataset.title}（N-Quads，gzip 压缩，含校验报告）", language="zh"))
+        self.add(distribution, DCT.title, title)
         self.add(distribution, DCAT.accessURL, download)
         self.add(distribution, DCAT.downloadURL, download)
-        self.add(distribution, DCAT.mediaType, N_QUADS)
-        self.add(distribution, DCAT.compressFormat, GZIP)
-        for media_type in (N_QUADS, GZIP):
-            self.add(media_type, RDF.type, DCT.MediaType)
-        self.add(distribution, DCT["format"], N_QUADS_FILE)
-        self.add(N_QUADS_FILE, RDF.type, DCT.MediaTypeOrExtent)
-        self.add(N_QUADS_FILE, SKOS.inScheme, FILE_TYPES)
+        self.add(distribution, DCAT.mediaType, media_type)
+        self.add(media_type, RDF.type, DCT.MediaType)
+        self.add(distribution, DCT["format"], file_type)
+        self.add(file_type, RDF.type, DCT.MediaTypeOrExtent)
+        self.add(file_type, SKOS.inScheme, FILE_TYPES)
         self.add(distribution, DCT.license, self.license)
         self.add(distribution, DCAT.byteSize, Literal(str(dump.size), datatype=XSD.nonNegativeInteger))
         self.add(distribution, SPDX.checksum, checksum)
