@@ -21,7 +21,7 @@ import pyoxigraph
 
 from budgetgraph import library
 from budgetgraph.analytic.folder import TABLE_FILE, ObservationTable
-from budgetgraph.analytic.rows import SCHEMA, cofog_rows, code_rows
+from budgetgraph.analytic.rows import SCHEMA, code_rows, cofog_rows
 from budgetgraph.store.base import GraphStore
 
 SQL = Path(__file__).parent / "sql"

@@ -16,14 +16,32 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import Literal, NamedNode, Triple
 
+from budgetgraph.analytic.exports import CSV, CSV_METADATA, PARQUET
+from budgetgraph.analytic.folder import ObservationTable
 from budgetgraph.config import DEFAULT_LICENSE
 from budgetgraph.mapping.uris import Minter
 from budgetgraph.service.datasets import PublishedDataset, published_datasets
-from budgetgraph.analytic.exports import CSV, CSV_METADATA, PARQUET
-from budgetgraph.analytic.folder import ObservationTable
-from budgetgraph.service.dumps import TABLE_FILES, Dump, dataset_dump, dump_path, table_dump
+from budgetgraph.service.dumps import (
+    TABLE_FILES,
+    Dump,
+    dataset_dump,
+    dump_path,
+    table_dump,
+)
 from budgetgraph.service.sparql import graph_response
-from budgetgraph.service.vocabularies import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, SPDX, VCARD, XSD
+from budgetgraph.service.vocabularies import (
+    DCAT,
+    DCT,
+    FOAF,
+    HYDRA,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SKOS,
+    SPDX,
+    VCARD,
+    XSD,
+)
 from budgetgraph.store import GraphStore
 
 DEFAULT_PAGE_SIZE = 100
