@@ -25,7 +25,9 @@ from budgetgraph.pipeline import ingest, ingest_many
 from budgetgraph.service import create_app
 from budgetgraph.store import EmbeddedStore
 
-FIXTURES = [*sorted((ROOT / "data" / "synthetic").iterdir()), SEED, *sorted(CORPUS.glob("*.pdf"))]
+# The analytic documents add a 决算 to a synthetic 预算 of the same year, and a change rate on a negative tie.
+ANALYTIC = sorted((ROOT / "tests" / "data" / "analytic").glob("*.txt"))
+FIXTURES = [*sorted((ROOT / "data" / "synthetic").iterdir()), SEED, *sorted(CORPUS.glob("*.pdf")), *ANALYTIC]
 # Parameter sets that each give rows on the fixtures for some questions: every phase, every level, a district, a
 # year, a code of each depth; the ones a question does not take are left out for it.
 VALUES = [
@@ -38,6 +40,8 @@ VALUES = [
     {"code": "2080505"},
     {"code": "20103"},
     {"code": "201", "year": "2024", "phase": "final-accounts"},
+    {"district": "110101"},
+    {"district": "110101", "year": "2021"},
 ]
 TOKEN = "observation-table-test-token"
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -57,9 +58,22 @@ def write_parquet(files: Iterable[Path], out: BinaryIO) -> None:
 
 
 def write_csv(files: Iterable[Path], out: BinaryIO) -> None:
-    with pacsv.CSVWriter(out, SCHEMA) as writer:
+    with pacsv.CSVWriter(out, CSV_SCHEMA) as writer:
         for file in files:
-            writer.write_table(pq.read_table(file, schema=SCHEMA))
+            writer.write_table(_plain_decimals(pq.read_table(file, schema=SCHEMA)))
+
+
+# pyarrow writes a decimal zero as 0E-10, which is no xsd:decimal: the CSV has the decimals as plain text.
+CSV_SCHEMA = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_decimal(f.type) else f for f in SCHEMA])
+
+
+def _plain_decimals(table: pa.Table) -> pa.Table:
+    columns = [
+        pa.array([None if value is None else format(value, "f") for value in column.to_pylist()], pa.string())
+        if pa.types.is_decimal(column.type) else column
+        for column in table.columns
+    ]
+    return pa.table(columns, schema=CSV_SCHEMA)
 
 
 def csvw_metadata(csv_url: str) -> dict[str, object]:

@@ -21,7 +21,7 @@ import pyoxigraph
 
 from budgetgraph import library
 from budgetgraph.analytic.folder import TABLE_FILE, ObservationTable
-from budgetgraph.analytic.rows import SCHEMA, code_rows, cofog_rows
+from budgetgraph.analytic.rows import SCHEMA, code_rows, cofog_rows, table_kind_rows
 from budgetgraph.store.base import GraphStore
 
 SQL = Path(__file__).parent / "sql"
@@ -74,11 +74,9 @@ class Analytics:
 
     def _loaded(self, files: tuple[Path, ...]) -> duckdb.DuckDBPyConnection:
         connection = duckdb.connect()
-        codes, cofog = code_rows(self.store), cofog_rows(self.store)
-        connection.register("codes_arrow", codes)
-        connection.register("cofog_arrow", cofog)
-        connection.execute("CREATE TABLE codes AS SELECT * FROM codes_arrow")
-        connection.execute("CREATE TABLE cofog AS SELECT * FROM cofog_arrow")
+        for name, rows in (("codes", code_rows), ("cofog", cofog_rows), ("table_kinds", table_kind_rows)):
+            connection.register(f"{name}_arrow", rows(self.store))
+            connection.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
         if files:
             connection.execute("CREATE TABLE observations AS SELECT * FROM read_parquet($files)", {"files": [str(f) for f in files]})
         else:

@@ -74,6 +74,11 @@ COFOG_SCHEMA = pa.schema([
     ("cofog_name", pa.string()),  # in English
 ])
 
+TABLE_KIND_SCHEMA = pa.schema([
+    ("table_kind", pa.string()),  # as the observation table writes it: expenditure-summary, …
+    ("name_zh", pa.string()),  # its name (skos:prefLabel): 部门支出总体情况表
+])
+
 PREFIXES = """PREFIX bg: <https://w3id.org/budgetgraph/def#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX qb: <http://purl.org/linked-data/cube#>
@@ -125,6 +130,13 @@ SELECT ?concept ?cofog ?cofogCode ?cofogName WHERE {
 }
 """
 
+TABLE_KINDS_QUERY = PREFIXES + """
+SELECT ?kind ?name WHERE {
+  ?kind a bg:TableKind ; skos:prefLabel ?name .
+  FILTER (LANG(?name) = "zh")
+}
+"""
+
 # The local names the table writes for the ontology's concepts (bg:phase-budget is "budget").
 CONCEPT_PREFIXES = {"datasetPhase": "phase-", "phase": "phase-", "tableKind": "table-", "rowRole": "role-", "level": "level-", "measure": ""}
 
@@ -160,6 +172,12 @@ def cofog_rows(store: GraphStore) -> pa.Table:
 def in_order(table: pa.Table) -> pa.Table:
     """The rows in the order a file holds them: by observation, then measure."""
     return table.sort_by([("observation", "ascending"), ("measure", "ascending")])
+
+
+def table_kind_rows(store: GraphStore) -> pa.Table:
+    """The name of each kind of table, from the ontology the store holds."""
+    return _table(store.query(TABLE_KINDS_QUERY), TABLE_KIND_SCHEMA,
+                  lambda s: [(_text(s["kind"]) or "").removeprefix(BG).removeprefix("table-"), _text(s["name"])])
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
