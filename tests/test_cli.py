@@ -142,6 +142,7 @@ def test_ingest_into_virtuoso_signs_its_updates_and_answers_as_the_store_directo
         wrong = budgetgraph("ingest", str(SEED), *remote, "--update-user", user, check=False, password="not-it")
         assert wrong.returncode == 1 and "the SPARQL server refused the request" in wrong.stderr
         assert len(server) == 0
-        ingested = budgetgraph("ingest", str(SEED), *remote, "--update-user", user, password=password)
+        observations = ["--observations", str(tmp_path / "remote.observations")]  # the store directory has one by default
+        ingested = budgetgraph("ingest", str(SEED), *remote, *observations, "--update-user", user, password=password)
         assert re.findall(r"\d+ quads in \d+ graphs", ingested.stdout) == [f"{len(EmbeddedStore(store))} quads in {len(EmbeddedStore(store).graph_names())} graphs"]
         assert budgetgraph("query", str(CLASS_QUERY), *remote, "--format", "csv").stdout == expected
