@@ -22,7 +22,7 @@ import pyoxigraph
 from rdflib import URIRef
 
 from budgetgraph.analytic.rows import parquet_bytes, stored_rows
-from budgetgraph.store.base import GraphStore
+from budgetgraph.store.base import GraphStore, checked_iri
 
 TABLE_FILE = "https://w3id.org/budgetgraph/def#observationTableFile"
 PARTIAL = ".partial"
@@ -66,9 +66,11 @@ class ObservationTable:
                 os.fsync(out.fileno())
             partial.replace(target)
 
-    def named(self, store: GraphStore) -> dict[str, str]:
-        """The file of each dataset, as the store names them (relative paths, by dataset IRI)."""
-        solutions = store.query(f"SELECT ?dataset ?file WHERE {{ ?dataset <{TABLE_FILE}> ?file }}")
+    def named(self, store: GraphStore, datasets: Iterable[str] | None = None) -> dict[str, str]:
+        """The file of each dataset (of ``datasets``, else of all), as the store names them (relative paths, by
+        dataset IRI)."""
+        chosen = "" if datasets is None else "VALUES ?dataset { " + " ".join(checked_iri(URIRef(d)) for d in datasets) + " }"
+        solutions = store.query(f"SELECT ?dataset ?file WHERE {{ {chosen} ?dataset <{TABLE_FILE}> ?file }}")
         return {s["dataset"].value: s["file"].value for s in solutions}  # type: ignore[index,union-attr]
 
     def paths(self, store: GraphStore) -> list[Path]:
@@ -78,12 +80,13 @@ class ObservationTable:
     def remove_unnamed(self, store: GraphStore, datasets: Iterable[str] | None = None) -> None:
         """Remove the files of ``datasets`` (every dataset when None) that the store does not name, and the
         temporary files a crash left: after a load or a delete has committed, or when the folder is opened."""
-        named = {self.folder / relative for relative in self.named(store).values()}
-        prefixes = None if datasets is None else {_digest(d.encode()) for d in datasets}
-        for path in self.folder.glob("year=*/province=*/*"):
-            mine = prefixes is None or path.name.split("-", 1)[0] in prefixes
-            if mine and (path.name.endswith(PARTIAL) or path not in named):
-                path.unlink(missing_ok=True)
+        datasets = None if datasets is None else list(datasets)
+        named = {self.folder / relative for relative in self.named(store, datasets).values()}
+        patterns = ["*"] if datasets is None else [f"{_digest(d.encode())}-*" for d in datasets]
+        for pattern in patterns:
+            for path in self.folder.glob(f"year=*/province=*/{pattern}"):
+                if path.name.endswith(PARTIAL) or path not in named:
+                    path.unlink(missing_ok=True)
 
     def reindex(self, store: GraphStore) -> int:
         """Rebuild every dataset's file from the store (the table is derived: it can always be rebuilt), each

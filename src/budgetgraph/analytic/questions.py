@@ -92,8 +92,7 @@ def _sql_value(term: object) -> object:
         return None
     if isinstance(term, pyoxigraph.NamedNode):
         return term.value.removeprefix(library.BG).split("-", 1)[1]
-    value = library.python_value(term)
-    return value
+    return library.python_value(term)
 
 
 def _plain(value: object) -> object:
