@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -10,12 +11,12 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from conftest import BACKENDS, BASE, ROOT, SEED, new_store
+from servers import oxigraph_server
 
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.pipeline import ingest
 from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
-from conftest import BACKENDS, BASE, ROOT, SEED, new_store
-from servers import oxigraph_server
 
 
 def blank_pdf(pages: int) -> bytes:
@@ -161,7 +162,7 @@ def test_shared_graphs_are_rewritten_only_when_they_change(tmp_path: Path) -> No
     assert {str(q) for q in store.engine.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(str(ONTOLOGY_GRAPH)))} == raw
     changed = dict(second.graphs)
     changed[ONTOLOGY_GRAPH] = changed[ONTOLOGY_GRAPH] + b'<https://w3id.org/budgetgraph/def> <http://www.w3.org/2002/07/owl#versionInfo> "test" .\n'
-    load(type(second)(second.outcome, changed, second.shared), store)
+    load(dataclasses.replace(second, graphs=changed), store)
     assert sum(ontology().values()) == sum(ontology_before.values()) + 1  # rewritten when it changed
     load(second, store)
     assert ontology() == ontology_before

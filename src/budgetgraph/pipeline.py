@@ -8,12 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rdflib import URIRef
 
-from budgetgraph.analytic.folder import ObservationTable, TableFile
-from budgetgraph.analytic.rows import document_rows, parquet_bytes
+from budgetgraph.analytic.extract import DocumentRows, document_rows
 from budgetgraph.config import FileLimits
 from budgetgraph.errors import BudgetgraphError, LimitError
 from budgetgraph.ingest import read_document
@@ -24,6 +23,9 @@ from budgetgraph.store import DocumentGraphs, EmbeddedStore, GraphStore
 from budgetgraph.validation import ValidationReport, validate
 from budgetgraph.validation.shacl import ontology_ntriples
 from budgetgraph.workers import Worker, WorkerLost
+
+if TYPE_CHECKING:  # not imported here: the reading workers' fork server imports this module (see analytic.extract)
+    from budgetgraph.analytic.folder import ObservationTable, TableFile
 
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/budgetgraph/def")
 # A bulk ingest writes documents in batches of about this many quads of their own graphs: counted in quads, not
@@ -57,16 +59,16 @@ class Prepared:
     graphs: dict[URIRef, bytes]
     shared: frozenset[URIRef]  # graphs other documents load too: entities, code lists, the ontology
     report_graph: URIRef
-    table_file: TableFile  # the document's rows of the observation table
+    rows: DocumentRows  # the document's rows of the observation table
 
-    def graphs_for(self, table: ObservationTable | None) -> dict[URIRef, bytes]:
-        """The graphs to load; with an observation table, the report graph names the document's file in it."""
-        if table is None:
+    def graphs_with(self, file: TableFile | None) -> dict[URIRef, bytes]:
+        """The graphs to load; with its file of the observation table, the report graph names it."""
+        if file is None:
             return self.graphs
-        return {**self.graphs, self.report_graph: self.graphs[self.report_graph] + self.table_file.manifest_ntriples()}
+        return {**self.graphs, self.report_graph: self.graphs[self.report_graph] + file.manifest_ntriples()}
 
-    def writes(self, table: ObservationTable | None) -> DocumentGraphs:
-        return DocumentGraphs(self.outcome.document.source.path, self.graphs_for(table), self.shared)
+    def writes(self, file: TableFile | None) -> DocumentGraphs:
+        return DocumentGraphs(self.outcome.document.source.path, self.graphs_with(file), self.shared)
 
 
 def prepare(path: Path | str, base: str, limits: FileLimits = FileLimits()) -> Prepared:
@@ -80,7 +82,7 @@ def prepare(path: Path | str, base: str, limits: FileLimits = FileLimits()) -> P
     }
     own = {outcome.mapped.graph_name, report_graph}
     document = outcome.document
-    rows = TableFile.of(str(outcome.mapped.dataset), document.fiscal_year, document.district_code, parquet_bytes(document_rows(graphs)))
+    rows = DocumentRows(str(outcome.mapped.dataset), document.fiscal_year, document.district_code, document_rows(graphs))
     return Prepared(outcome, graphs, frozenset(graphs) - own, report_graph, rows)
 
 
@@ -89,11 +91,12 @@ def load(prepared: Prepared, store: GraphStore, table: ObservationTable | None =
     in one transaction; with its rows in ``table`` (see ``analytic.folder`` for why both stay in step)."""
     if error := violations_error(prepared.outcome):
         raise error
+    file = None if table is None else table.file_of(prepared.rows)
+    if table is not None and file is not None:
+        table.write([file])
+    store.replace_graphs(prepared.graphs_with(file), shared=prepared.shared)
     if table is not None:
-        table.write([prepared.table_file])
-    store.replace_graphs(prepared.graphs_for(table), shared=prepared.shared)
-    if table is not None:
-        table.remove_unnamed(store, [prepared.table_file.dataset])
+        table.remove_unnamed(store, [prepared.rows.dataset])
     return replace(prepared.outcome, loaded=True)
 
 
@@ -204,16 +207,17 @@ def _write_batch(
 ) -> list[tuple[Path, Outcome | BudgetgraphError]]:
     checked = [(path, _refused_or(ready)) for path, ready in batch]
     documents = [ready for _, ready in checked if isinstance(ready, Prepared)]
+    files = [None if table is None else table.file_of(ready.rows) for ready in documents]
     if table is not None:  # the rows first, as a single load puts them (analytic.folder)
-        table.write(ready.table_file for ready in documents)
+        table.write(file for file in files if file is not None)
     try:
-        store.bulk_write([ready.writes(table) for ready in documents])
+        store.bulk_write([ready.writes(file) for ready, file in zip(documents, files, strict=True)])
     except BudgetgraphError:
         # a failed bulk load was undone, a failed replacement changed nothing: loading each document alone
         # leaves what loading them in turn would, and only the one at fault fails
         return [(path, _load_or_error(ready, store, table)) for path, ready in checked]
     if table is not None:
-        table.remove_unnamed(store, [ready.table_file.dataset for ready in documents])
+        table.remove_unnamed(store, [ready.rows.dataset for ready in documents])
     return [(path, replace(ready.outcome, loaded=True) if isinstance(ready, Prepared) else ready) for path, ready in checked]
 
 

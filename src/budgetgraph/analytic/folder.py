@@ -21,7 +21,8 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import URIRef
 
-from budgetgraph.analytic.rows import parquet_bytes, stored_rows
+from budgetgraph.analytic.extract import DocumentRows
+from budgetgraph.analytic.rows import parquet_bytes, stored_rows, table_of
 from budgetgraph.store.base import GraphStore, checked_iri
 
 TABLE_FILE = "https://w3id.org/budgetgraph/def#observationTableFile"
@@ -52,6 +53,10 @@ class ObservationTable:
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
+
+    def file_of(self, rows: DocumentRows) -> TableFile:
+        """The file of a document's rows."""
+        return TableFile.of(rows.dataset, rows.year, rows.district, parquet_bytes(table_of(rows.rows)))
 
     def write(self, files: Iterable[TableFile]) -> None:
         """Put the files in place before the store names them: written under a temporary name, made durable,
