@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rdflib import URIRef
 
-from budgetgraph.analytic.extract import DocumentRows, document_rows
+from budgetgraph.analytic.extract import DocumentRows
 from budgetgraph.config import FileLimits
 from budgetgraph.errors import BudgetgraphError, LimitError
 from budgetgraph.ingest import read_document
@@ -59,7 +59,7 @@ class Prepared:
     graphs: dict[URIRef, bytes]
     shared: frozenset[URIRef]  # graphs other documents load too: entities, code lists, the ontology
     report_graph: URIRef
-    rows: DocumentRows  # the document's rows of the observation table
+    rows: DocumentRows  # where the document's rows of the observation table go; read by the writer (see ``load``)
 
     def graphs_with(self, file: TableFile | None) -> dict[URIRef, bytes]:
         """The graphs to load; with its file of the observation table, the report graph names it."""
@@ -82,7 +82,7 @@ def prepare(path: Path | str, base: str, limits: FileLimits = FileLimits()) -> P
     }
     own = {outcome.mapped.graph_name, report_graph}
     document = outcome.document
-    rows = DocumentRows(str(outcome.mapped.dataset), document.fiscal_year, document.district_code, document_rows(graphs))
+    rows = DocumentRows(str(outcome.mapped.dataset), document.fiscal_year, document.district_code, graphs)
     return Prepared(outcome, graphs, frozenset(graphs) - own, report_graph, rows)
 
 

@@ -3,8 +3,9 @@ amount, in the order of ``rows.SCHEMA``'s columns.
 
 The same query reads a document just mapped (its graphs in a store of their own, in the reading worker) and a
 document in the store (``budgetgraph reindex``), so the table is always derived from the RDF. This module imports
-no pyarrow: the reading worker runs it under its memory cap, which pyarrow's 280 MB of reserved address space
-would mostly use up; the process writing the store makes the Parquet (``rows``).
+no pyarrow, and runs in the process writing the store, not in the capped reading workers: pyarrow reserves some
+280 MB of address space and an in-memory pyoxigraph store more, which left a 500 MB-capped reader too little for
+an ordinary document.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ Values = list[object]
 
 @dataclass(frozen=True)
 class DocumentRows:
-    """A dataset's rows, and the partition its file goes in."""
+    """A dataset's graphs, whose rows the writer reads (``document_rows``), and the partition its file goes in."""
 
     dataset: str
     year: int
     district: str
-    rows: list[Values]
+    graphs: Mapping[URIRef, bytes]
 
 
 PREFIXES = """PREFIX bg: <https://w3id.org/budgetgraph/def#>

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import URIRef
 
-from budgetgraph.analytic.extract import DocumentRows
+from budgetgraph.analytic.extract import DocumentRows, document_rows
 from budgetgraph.analytic.rows import parquet_bytes, stored_rows, table_of
 from budgetgraph.store.base import GraphStore, checked_iri
 
@@ -56,7 +56,7 @@ class ObservationTable:
 
     def file_of(self, rows: DocumentRows) -> TableFile:
         """The file of a document's rows."""
-        return TableFile.of(rows.dataset, rows.year, rows.district, parquet_bytes(table_of(rows.rows)))
+        return TableFile.of(rows.dataset, rows.year, rows.district, parquet_bytes(table_of(document_rows(rows.graphs))))
 
     def write(self, files: Iterable[TableFile]) -> None:
         """Put the files in place before the store names them: written under a temporary name, made durable,
