@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rdflib import URIRef
 
-from budgetgraph.analytic.extract import DocumentRows
 from budgetgraph.config import FileLimits
 from budgetgraph.errors import BudgetgraphError, LimitError
 from budgetgraph.ingest import read_document
@@ -59,7 +58,15 @@ class Prepared:
     graphs: dict[URIRef, bytes]
     shared: frozenset[URIRef]  # graphs other documents load too: entities, code lists, the ontology
     report_graph: URIRef
-    rows: DocumentRows  # where the document's rows of the observation table go; read by the writer (see ``load``)
+
+    @property
+    def dataset(self) -> str:
+        return str(self.outcome.mapped.dataset)
+
+    def table_file(self, table: ObservationTable) -> TableFile:
+        """The document's file of the observation table, its rows read here, in the writer (``analytic.extract``)."""
+        document = self.outcome.document
+        return table.file_of(self.dataset, document.fiscal_year, document.district_code, self.graphs)
 
     def graphs_with(self, file: TableFile | None) -> dict[URIRef, bytes]:
         """The graphs to load; with its file of the observation table, the report graph names it."""
@@ -81,9 +88,7 @@ def prepare(path: Path | str, base: str, limits: FileLimits = FileLimits()) -> P
         ONTOLOGY_GRAPH: ontology_ntriples(),
     }
     own = {outcome.mapped.graph_name, report_graph}
-    document = outcome.document
-    rows = DocumentRows(str(outcome.mapped.dataset), document.fiscal_year, document.district_code, graphs)
-    return Prepared(outcome, graphs, frozenset(graphs) - own, report_graph, rows)
+    return Prepared(outcome, graphs, frozenset(graphs) - own, report_graph)
 
 
 def load(prepared: Prepared, store: GraphStore, table: ObservationTable | None = None) -> Outcome:
@@ -91,12 +96,12 @@ def load(prepared: Prepared, store: GraphStore, table: ObservationTable | None =
     in one transaction; with its rows in ``table`` (see ``analytic.folder`` for why both stay in step)."""
     if error := violations_error(prepared.outcome):
         raise error
-    file = None if table is None else table.file_of(prepared.rows)
+    file = None if table is None else prepared.table_file(table)
     if table is not None and file is not None:
         table.write([file])
     store.replace_graphs(prepared.graphs_with(file), shared=prepared.shared)
     if table is not None:
-        table.remove_unnamed(store, [prepared.rows.dataset])
+        table.remove_unnamed(store, [prepared.dataset])
     return replace(prepared.outcome, loaded=True)
 
 
@@ -207,7 +212,7 @@ def _write_batch(
 ) -> list[tuple[Path, Outcome | BudgetgraphError]]:
     checked = [(path, _refused_or(ready)) for path, ready in batch]
     documents = [ready for _, ready in checked if isinstance(ready, Prepared)]
-    files = [None if table is None else table.file_of(ready.rows) for ready in documents]
+    files = [None if table is None else ready.table_file(table) for ready in documents]
     if table is not None:  # the rows first, as a single load puts them (analytic.folder)
         table.write(file for file in files if file is not None)
     try:
@@ -217,7 +222,7 @@ def _write_batch(
         # leaves what loading them in turn would, and only the one at fault fails
         return [(path, _load_or_error(ready, store, table)) for path, ready in checked]
     if table is not None:
-        table.remove_unnamed(store, [ready.rows.dataset for ready in documents])
+        table.remove_unnamed(store, [ready.dataset for ready in documents])
     return [(path, replace(ready.outcome, loaded=True) if isinstance(ready, Prepared) else ready) for path, ready in checked]
 
 

@@ -11,7 +11,6 @@ an ordinary document.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pyoxigraph
@@ -22,16 +21,6 @@ from budgetgraph.store.base import GraphStore
 BG = "https://w3id.org/budgetgraph/def#"
 TO_WAN_YUAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1)}
 Values = list[object]
-
-
-@dataclass(frozen=True)
-class DocumentRows:
-    """A dataset's graphs, whose rows the writer reads (``document_rows``), and the partition its file goes in."""
-
-    dataset: str
-    year: int
-    district: str
-    graphs: Mapping[URIRef, bytes]
 
 
 PREFIXES = """PREFIX bg: <https://w3id.org/budgetgraph/def#>

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
 from rdflib import URIRef
 
-from budgetgraph.analytic.extract import DocumentRows, document_rows
+from budgetgraph.analytic.extract import document_rows
 from budgetgraph.analytic.rows import parquet_bytes, stored_rows, table_of
 from budgetgraph.store.base import GraphStore, checked_iri
 
@@ -54,9 +54,9 @@ class ObservationTable:
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
 
-    def file_of(self, rows: DocumentRows) -> TableFile:
-        """The file of a document's rows."""
-        return TableFile.of(rows.dataset, rows.year, rows.district, parquet_bytes(table_of(document_rows(rows.graphs))))
+    def file_of(self, dataset: str, year: int, district: str, graphs: Mapping[URIRef, bytes]) -> TableFile:
+        """The file of a dataset's rows, read from the graphs its load writes."""
+        return TableFile.of(dataset, year, district, parquet_bytes(table_of(document_rows(graphs))))
 
     def write(self, files: Iterable[TableFile]) -> None:
         """Put the files in place before the store names them: written under a temporary name, made durable,
@@ -124,11 +124,6 @@ class ObservationTable:
         )
         found = next(iter(solutions))  # type: ignore[call-overload]
         return int(found["year"].value), found["district"].value
-
-
-def report_graph_with(graphs: dict[URIRef, bytes], report: URIRef, file: TableFile) -> dict[URIRef, bytes]:
-    """The graphs of a load, the report graph naming the dataset's table file."""
-    return {**graphs, report: graphs[report] + file.manifest_ntriples()}
 
 
 def _digest(content: bytes) -> str:
