@@ -3,6 +3,9 @@ embedded store, in one run (issue 18).
 
     python -m benchmarks.analytic --quads 1000000     # writes benchmarks/out/analytic/results-1000000.md
 
+With ``--reuse``, a store that an earlier run loaded whole is answered again without loading it (at 100M quads
+the load takes over an hour).
+
 The corpus is the engines benchmark's (generated documents, cached in benchmarks/out/engines/). Steps:
 
 - **load**: ``pipeline.ingest_many(paths, store, BASE, 2, bulk=True, table=…)`` (``budgetgraph ingest --bulk``:
@@ -102,12 +105,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--budget", type=float, default=20, help="seconds of samples per query and engine, at most")
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--reuse", action="store_true", help="answer on the store a previous run loaded, if it finished loading")
     options = parser.parse_args(argv)
     settings = Settings(seed=options.seed, runs=options.runs, budget_s=options.budget, timeout_s=options.timeout, concurrency=0, load_s=0, workers=WORKERS, rdflib_timeout_s=0)
     folder = OUT / f"store-{options.quads}"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    lines = load(corpus(options.quads, options.seed), folder)
+    loaded = folder / "load.txt"  # written once the load is done: its figures, and the mark of a whole store
+    if not (options.reuse and loaded.exists()):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        loaded.write_text("\n".join(load(corpus(options.quads, options.seed), folder)), encoding="utf-8")
+    lines = loaded.read_text(encoding="utf-8").splitlines()
     names = sorted(questions())
     direct = DirectRunner(folder / "store", settings.timeout_s)
     sparql = timings_of(names, direct.run, settings)
