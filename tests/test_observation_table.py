@@ -107,6 +107,8 @@ def test_a_re_ingest_replaces_the_documents_rows_and_a_delete_removes_them(tmp_p
     edited.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     dataset = str(ingest(edited, store, BASE, table).mapped.dataset)
     first = table.named(store)[dataset]
+    analytics = Analytics(table, store)  # kept across the writes, as the service keeps it
+    answered = analytics.answers("line-across-districts", {"code": "2010301"})
     assert ingest(edited, store, BASE, table) and table.named(store)[dataset] == first  # the same rows, the same file
     text = SEED.read_text(encoding="utf-8")
     assert text.count("46.64") >= 1
@@ -118,6 +120,8 @@ def test_a_re_ingest_replaces_the_documents_rows_and_a_delete_removes_them(tmp_p
     assert rows == in_order(stored_rows(store, dataset))
     assert "46.65" in rows.column("amount_text").to_pylist() and "46.64" not in rows.column("amount_text").to_pylist()
     assert [p.relative_to(table.folder).as_posix() for p in table.folder.rglob("*.parquet")] == [second]
+    again = analytics.answers("line-across-districts", {"code": "2010301"})
+    assert again != answered and again == library.run(store, library.get("line-across-districts"), {"code": "2010301"})
 
     path = dataset.removeprefix(f"{BASE}id/dataset/")
     with serving(create_app(store, base=BASE, admin_token=TOKEN, observations=table)) as root:

@@ -37,13 +37,16 @@ def questions() -> dict[str, str]:
 
 class Analytics:
     """DuckDB (in this process) over the observation table of ``store``: the table's rows are read into memory
-    once for the files the store names, and again only when they change."""
+    once for the files the store names, and again only when they change. The store is asked which files those
+    are before each answer, unless it tells its version and that has not changed (at 46,000 documents the
+    asking alone takes about a second)."""
 
     def __init__(self, table: ObservationTable, store: GraphStore) -> None:
         self.table, self.store = table, store
         self.lock = threading.Lock()
         self.files: tuple[Path, ...] | None = None
         self.connection: duckdb.DuckDBPyConnection | None = None
+        self.version: int | None = None  # the store's when the files were last listed
 
     def answers(self, name: str, values: Mapping[str, object] | None = None) -> list[dict[str, object]] | None:
         """The rows ``library.run`` gives for the library query ``name``; None when the question has no SQL or
@@ -64,12 +67,17 @@ class Analytics:
         return [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in result.fetchall()]
 
     def _connection(self) -> duckdb.DuckDBPyConnection | None:
+        version = self.store.version()
+        if version is not None and version == self.version:
+            return self.connection
         if self.store.query(UNNAMED):
-            return None
-        files = tuple(self.table.paths(self.store))
-        if files != self.files or self.connection is None:
-            self.connection = self._loaded(files)
-            self.files = files
+            self.connection = None
+        else:
+            files = tuple(self.table.paths(self.store))
+            if files != self.files or self.connection is None:
+                self.connection = self._loaded(files)
+                self.files = files
+        self.version = version
         return self.connection
 
     def _loaded(self, files: tuple[Path, ...]) -> duckdb.DuckDBPyConnection:

@@ -126,6 +126,11 @@ class GraphStore(ABC):
     def flush(self) -> None:
         """Make what was written durable; a store that writes through has nothing to do."""
 
+    def version(self) -> int | None:
+        """A number that changes whenever what the store holds may have changed, for those who keep what they
+        derived from it; None when that cannot be known (a server other clients write to)."""
+        return None
+
 
 def forget_digest(iri: str) -> str:
     """The SPARQL update removing the digest the store notes for a shared graph."""

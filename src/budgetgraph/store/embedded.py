@@ -24,6 +24,7 @@ class EmbeddedStore(GraphStore):
         """``read_only`` opens an on-disk store beside the process that holds it (a running ``serve``): reads
         see the store as it was when opened."""
         self.path = Path(path) if path is not None else None
+        self.writes = 0  # this process is the only writer of an on-disk store, and a read-only open sees a snapshot
         try:
             if path is None:
                 self.engine = pyoxigraph.Store()
@@ -44,6 +45,7 @@ class EmbeddedStore(GraphStore):
 
     def update(self, sparql: str) -> None:
         """A single SPARQL Update request is atomic in pyoxigraph."""
+        self.writes += 1
         self.engine.update(sparql)
 
     def _write(self, writes: list[GraphWrite]) -> None:
@@ -54,6 +56,7 @@ class EmbeddedStore(GraphStore):
         if self._holds_any(writes):
             super()._write(writes)
             return
+        self.writes += 1
         self.engine.load(_trig(writes), format=pyoxigraph.RdfFormat.TRIG)
 
     def bulk_write(self, documents: Sequence[DocumentGraphs]) -> None:
@@ -107,6 +110,7 @@ class EmbeddedStore(GraphStore):
 
     def _bulk_load(self, writes: list[GraphWrite], labels: list[str]) -> None:
         digests_held = self.engine.contains_named_graph(pyoxigraph.NamedNode(DIGESTS))
+        self.writes += 1
         try:
             self.engine.bulk_load(_trig(writes), format=pyoxigraph.RdfFormat.TRIG)
         except Exception as error:  # whatever stopped it, what it wrote is incomplete: take it all out
@@ -120,6 +124,9 @@ class EmbeddedStore(GraphStore):
         if not digests_held:
             operations.append(f"DROP SILENT GRAPH <{DIGESTS}>")
         self.update(" ;\n".join(operations))
+
+    def version(self) -> int:
+        return self.writes
 
     def optimize(self) -> None:
         """Compact the database, as after a bulk load: queries then read fewer, larger files."""
