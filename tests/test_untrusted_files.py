@@ -9,6 +9,7 @@ import sys
 import time
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ from conftest import BASE, SEED, serving
 
 from budgetgraph.config import FileLimits
 from budgetgraph.errors import BudgetgraphError, LimitError
-from budgetgraph.pipeline import ingest_many
+from budgetgraph.pipeline import IsolatedReaders, ingest_many
 from budgetgraph.service import create_app
 from budgetgraph.store import EmbeddedStore
 
@@ -137,3 +138,21 @@ def test_uploads_beyond_a_limit_are_refused_and_the_service_stays_up(tmp_path: P
             assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
     finally:
         app.state.evaluator.close()
+
+
+def test_the_readers_stay_a_few_documents_ahead_of_the_writer(tmp_path: Path) -> None:
+    """Read documents wait in memory for the one writer, so the readers take a new path only as one is taken
+    from them; every outcome still comes, in order."""
+    taken: list[Path] = []
+
+    def paths() -> Iterator[Path]:
+        for n in range(20):
+            taken.append(tmp_path / f"missing-{n}.txt")
+            yield taken[-1]
+
+    with IsolatedReaders(2, BASE) as readers:
+        outcomes = readers.map(paths())
+        next(outcomes)
+        assert len(taken) == 1 + readers.lookahead == 5
+        rest = list(outcomes)
+    assert len(taken) == 20 and [error.file for error in rest] == [str(path) for path in taken[1:]]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -154,14 +155,23 @@ class IsolatedReaders:
     capped, the worker killed at the time limit. One thread per worker waits on it."""
 
     def __init__(self, count: int, base: str, limits: FileLimits = FileLimits()) -> None:
-        self.limits = limits
+        self.limits, self.lookahead = limits, 2 * count
         self.handle = partial(_prepare_or_error, base=base, limits=limits)
         self.threads = ThreadPoolExecutor(max_workers=count)
         self.mine = threading.local()
         self.workers: list[Worker] = []
 
     def map(self, paths: Iterable[Path]) -> Iterator[Prepared | BudgetgraphError]:
-        return self.threads.map(self.prepared, paths)
+        """Each path's outcome, in order, read at most ``lookahead`` documents ahead of the one taken: when the
+        writer is slower than the readers, read documents would otherwise pile up in memory, mapped graphs and
+        all (14 GB a third of the way into 46,000 documents)."""
+        ahead: deque[Future[Prepared | BudgetgraphError]] = deque()
+        for path in paths:
+            ahead.append(self.threads.submit(self.prepared, path))
+            if len(ahead) > self.lookahead:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
 
     def prepared(self, path: Path) -> Prepared | BudgetgraphError:
         worker = getattr(self.mine, "worker", None)
