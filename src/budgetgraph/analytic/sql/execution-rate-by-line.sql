@@ -35,7 +35,7 @@ WITH final_years AS (
   GROUP BY ALL
 ), departments AS (
   SELECT DISTINCT department, department_name, district_code
-  FROM observations
+  FROM datasets
   WHERE department_name IS NOT NULL
 ), answered AS (
   SELECT d.district_code, d.department_name, l.fiscal_year, k.name_zh AS kind_name, l.side, l.line, l.label, l.budget, l.final, l.scope,

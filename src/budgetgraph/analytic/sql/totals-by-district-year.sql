@@ -1,8 +1,8 @@
 -- totals-by-district-year.rq over the observation table: per 部门 dataset its expenditure total and its income
 -- total (收入总体情况表, else the 收入 total of its 财政拨款收支总体情况表), then added up per district and year.
-WITH datasets AS (
+WITH chosen AS (
   SELECT DISTINCT dataset, district_code, district_name, fiscal_year, dataset_phase
-  FROM observations
+  FROM datasets
   WHERE scope = '部门' AND dataset_phase = $phase
     AND ($district IS NULL OR district_code = $district) AND ($year IS NULL OR fiscal_year = $year)
 ), totals AS (
@@ -15,7 +15,7 @@ WITH datasets AS (
   -- every combination of the dataset's totals, as the SPARQL query's joins and OPTIONALs make them
   SELECT d.*, spent.amount_wan_yuan AS spent,
          coalesce(income.amount_wan_yuan, grant_income.amount_wan_yuan) AS received
-  FROM datasets d
+  FROM chosen d
   JOIN totals spent ON spent.dataset = d.dataset AND spent.table_kind = 'expenditure-summary'
   LEFT JOIN totals income ON income.dataset = d.dataset AND income.table_kind = 'income-summary'
   LEFT JOIN totals grant_income ON grant_income.dataset = d.dataset AND grant_income.table_kind = 'fiscal-grant-summary'

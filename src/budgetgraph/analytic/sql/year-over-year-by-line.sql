@@ -8,9 +8,6 @@ WITH amounts AS (
   FROM observations
   WHERE table_kind = 'expenditure-summary' AND row_role = 'line' AND measure = 'total' AND concept IS NOT NULL
   GROUP BY dataset, concept
-), datasets AS (
-  SELECT DISTINCT dataset, district_code, department, department_name, fiscal_year, dataset_phase, scope
-  FROM observations
 ), lines AS (
   SELECT datasets.*, amounts.concept, amounts.amount, codes.code, codes.name_zh, codes.edition
   FROM amounts
