@@ -13,8 +13,9 @@ The corpus is the engines benchmark's (generated documents, cached in benchmarks
   store and of the table;
 - **SPARQL**: every question with SQL (``analytic/sql/``), default bindings, answered in a child process on the
   store (``scale.DirectRunner``, as the endpoint does: query and SPARQL JSON), over --timeout s reported as over;
-- **DuckDB**: the same questions through ``Analytics.answers`` in this process (Python values, as
-  ``library.run`` gives them); the first answer reads the files the store names into memory, stated apart;
+- **DuckDB**: the same questions in this process, answered as Arrow tables (``Analytics.table_of``: what a
+  client of the table takes, as SPARQL JSON is the endpoint's answer), and apart as Python rows (``answers``,
+  the values ``library.run`` gives); the first answer reads the files the store names into memory, stated apart;
 - **answers**: DuckDB's rows against ``library.run``'s for every question SPARQL answered in time.
 """
 
@@ -25,7 +26,9 @@ import gc
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Sized
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from benchmarks.common import BASE, load_averages, machine, peak_of, percentile
@@ -66,29 +69,38 @@ def load(paths: list[Path], folder: Path) -> list[str]:
     ]
 
 
-def duckdb_timings(analytics: Analytics, names: list[str], settings: Settings) -> tuple[dict[str, Timing], float]:
+def duckdb_timings(analytics: Analytics, names: list[str], settings: Settings) -> tuple[dict[str, Timing], dict[str, Timing], float]:
+    """Each question's answer as an Arrow table (``Analytics.table_of``), and as Python rows (``answers``);
+    the seconds of the first answer, which reads the files."""
     start = time.perf_counter()
-    analytics.answers(names[0])
+    analytics.table_of(names[0])
     first_s = time.perf_counter() - start
 
-    def run(name: str) -> tuple[float, int]:
+    def run(answer: Callable[[str], Sized | None], name: str) -> tuple[float, int]:
         begin = time.perf_counter()
-        rows = analytics.answers(name)
+        rows = answer(name)
         assert rows is not None, f"{name}: the table does not hold every dataset"
         return (time.perf_counter() - begin) * 1000, len(rows)
-    return {name: sampled(lambda name=name: run(name), settings) for name in names}, first_s
+    return (
+        {name: sampled(partial(run, analytics.table_of, name), settings) for name in names},
+        {name: sampled(partial(run, analytics.answers, name), settings) for name in names},
+        first_s,
+    )
 
 
 def p95(timing: Timing) -> float | None:
     return None if timing.samples is None else percentile(timing.samples, 0.95)
 
 
-def report(quads: int, lines: list[str], sparql: dict[str, Timing], duck: dict[str, Timing], first_s: float, same: dict[str, str], settings: Settings) -> str:
-    rows = ["| question | SPARQL p50 / p95 ms (runs) | DuckDB p50 / p95 ms (runs) | SPARQL p95 ÷ DuckDB p95 | rows | answers |", "|---|---:|---:|---:|---:|---|"]
+def report(quads: int, lines: list[str], sparql: dict[str, Timing], duck: dict[str, Timing], python: dict[str, Timing], first_s: float,
+           same: dict[str, str], settings: Settings) -> str:
+    rows = ["| question | SPARQL p50 / p95 ms (runs) | DuckDB p50 / p95 ms (runs) | SPARQL p95 ÷ DuckDB p95 | as Python rows p50 / p95 ms | rows | answers |",
+            "|---|---:|---:|---:|---:|---:|---|"]
     for name, timing in sparql.items():
         fast, slow = p95(duck[name]), p95(timing)
         ratio = f"{slow / fast:,.0f}×" if fast and slow else (f">{settings.timeout_s * 1000 / fast:,.0f}×" if fast else "")
-        rows.append(f"| `{name}` | {timing.text(settings.timeout_s)} | {duck[name].text(settings.timeout_s)} | {ratio} | {duck[name].rows} | {same[name]} |")
+        rows.append(f"| `{name}` | {timing.text(settings.timeout_s)} | {duck[name].text(settings.timeout_s)} | {ratio} | "
+                    f"{python[name].text(settings.timeout_s)} | {duck[name].rows} | {same[name]} |")
     return "\n".join([
         f"# The analytic questions at {quads:,} quads: DuckDB over the observation table against SPARQL ({date.today()})",
         "", f"`python -m benchmarks.analytic --quads {quads}` on {machine()}; load averages before: {load_averages()}.", "",
@@ -122,10 +134,10 @@ def main(argv: list[str] | None = None) -> None:
     gc.collect()
     store = EmbeddedStore(folder / "store")
     analytics = Analytics(ObservationTable(folder / "store.observations"), store)
-    duck, first_s = duckdb_timings(analytics, names, settings)
+    duck, python, first_s = duckdb_timings(analytics, names, settings)
     same = {name: ("same" if analytics.answers(name) == library.run(store, library.get(name)) else "DIFFERENT")
             if sparql[name].samples is not None else "SPARQL over the timeout" for name in names}
-    text = report(options.quads, lines, sparql, duck, first_s, same, settings)
+    text = report(options.quads, lines, sparql, duck, python, first_s, same, settings)
     (OUT / f"results-{options.quads}.md").write_text(text, encoding="utf-8")
     print(text)
 

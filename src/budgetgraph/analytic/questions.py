@@ -22,7 +22,15 @@ import pyoxigraph
 
 from budgetgraph import library
 from budgetgraph.analytic.folder import TABLE_FILE, ObservationTable
-from budgetgraph.analytic.rows import CODE_SCHEMA, COFOG_SCHEMA, SCHEMA, TABLE_KIND_SCHEMA, code_rows, cofog_rows, table_kind_rows
+from budgetgraph.analytic.rows import (
+    CODE_SCHEMA,
+    COFOG_SCHEMA,
+    SCHEMA,
+    TABLE_KIND_SCHEMA,
+    code_rows,
+    cofog_rows,
+    table_kind_rows,
+)
 from budgetgraph.store.base import GraphStore
 
 SQL = Path(__file__).parent / "sql"
