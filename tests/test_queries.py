@@ -269,11 +269,17 @@ def test_amounts_converted_per_row_answer_alike_on_every_backend(folder: Path, b
     range for <temporary space column>(0, 0)" as soon as a join put ``?published * IF(?unit = "元", 0.0001, …)``
     into a sort (ORDER BY): its SQL types ``number * CASE … 0.0001 ELSE 1.0 END``, as it does a decimal literal,
     a DECIMAL of precision 0, so the sort's temporary column holds no value but 0. Multiplying in the IF's
-    branches leaves the product untyped, and every backend answers as the embedded store does."""
+    branches leaves the product untyped, and every backend answers as the embedded store does; every query that
+    converts a unit does it so."""
     queries = {
         "operating-costs-by-economic-class": {"district": "410303", "year": 2021},
         "shares-by-functional-class": {"district": "410303", "year": 2021},
         "year-over-year-by-department": {"year": 2022},
+        "totals-by-district-year": {"year": 2022},
+        "year-over-year-by-line": {"year": 2022},
+        "expenditure-by-level": {"year": 2022},
+        "expenditure-by-cofog": {"year": 2022},
+        "line-across-districts": {"year": 2022},
     }
     with contextlib.ExitStack() as stack:
         store, embedded = new_store(backend, stack), EmbeddedStore()
