@@ -45,3 +45,21 @@ def test_a_city_department_is_placed_in_its_city(text: str, code: str | None) ->
     found = find_city(text)
     assert (found.code if found else None) == code
     assert found is None or found.name == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("2019年度江苏省人民检察院部门预算", "320000"),
+        ("中共江苏省委办公厅2018年度部门预算公开文件", "320000"),
+        ("江苏省南通市海门区财政局", None),  # a division the gazetteer lacks is not taken for its province
+        ("江苏省、浙江省联合办公室", None),
+        ("XX局2024年度部门决算", None),
+    ],
+)
+def test_a_province_department_is_placed_in_its_province(text: str, code: str | None) -> None:
+    from budgetgraph.codelists import find_province
+
+    found = find_province(text)
+    assert (found.code if found else None) == code
+    assert found is None or (found.name, found.city, found.province) == ("", "", "江苏省")

@@ -117,6 +117,18 @@ def find_city(text: str) -> District | None:
     return named[0]
 
 
+def find_province(text: str) -> District | None:
+    """A province a provincial department's title names ("江苏省人民检察院"), for documents of no city or county:
+    its GB/T 2260 code is its divisions' first two digits and "0000" (320000), its city and district names
+    empty. Only when exactly one province is named, and no city or county after it (a division the gazetteer
+    lacks is refused, not taken for its province); a municipality (北京市) is found as a city first."""
+    provinces = {d.province: District(d.code[:2] + "0000", "", "", d.province) for d in districts().values() if d.province in text}
+    if len(provinces) != 1:
+        return None
+    (province,) = provinces.values()
+    return None if re.search(re.escape(province.province) + r"[\u4e00-\u9fff]{0,6}?[市区县旗盟州]", text) else province
+
+
 def _stem(name: str) -> str:
     """A 类 name without its enumerator and the suffixes tables add or drop: "一、一般公共服务(类)支出"."""
     name = re.sub(r"^[一二三四五六七八九十百]+、", "", key(name))

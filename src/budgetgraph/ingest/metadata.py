@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from budgetgraph.codelists import District, find_city, find_district
+from budgetgraph.codelists import District, find_city, find_district, find_province
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.normalise import squeeze
 from budgetgraph.ingest.layout import table_kind
@@ -124,9 +124,12 @@ def district(texts: list[str], file: str) -> District:
     for text in texts:  # a city's own department (桂林市司法局) names no county-level division
         if found := find_city(text):
             return found
+    for text in texts:  # nor does a province's (江苏省人民检察院)
+        if found := find_province(text):
+            return found
     raise BudgetgraphError(
-        "cannot tell which district published the document: its title and department name no county-level division of"
-        " the gazetteer, or name one shared by several (add the city: 上海市普陀区, not 普陀区)",
+        "cannot tell which district published the document: its title and department name no division of the"
+        " gazetteer, or name one shared by several (add the city: 上海市普陀区, not 普陀区)",
         file=file,
         place="line 1",
     )

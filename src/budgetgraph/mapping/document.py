@@ -266,7 +266,7 @@ class _Mapper:
         district = Triples()
         district.add((self.district, RDF.type, BG.District))
         district.add((self.district, SKOS.notation, Literal(doc.district_code)))
-        district.add((self.district, SKOS.prefLabel, Literal(f"{doc.city or ''}{doc.district}", lang="zh")))
+        district.add((self.district, SKOS.prefLabel, Literal(f"{doc.city or ''}{doc.district}" or doc.province or "", lang="zh")))
         district.add((self.district, RDFS.label, Literal(f"{doc.province or ''}{doc.city or ''}{doc.district}", lang="zh")))
         department = Triples()
         department.add((self.department, RDF.type, BG.Department))
