@@ -11,12 +11,15 @@ The corpus is the engines benchmark's (generated documents, cached in benchmarks
 - **load**: ``pipeline.ingest_many(paths, store, BASE, 2, bulk=True, table=…)`` (``budgetgraph ingest --bulk``:
   the store and the observation table), then ``flush``: seconds, peak RSS of this process, and the disk of the
   store and of the table;
-- **SPARQL**: every question with SQL (``analytic/sql/``), default bindings, answered in a child process on the
-  store (``scale.DirectRunner``, as the endpoint does: query and SPARQL JSON), over --timeout s reported as over;
-- **DuckDB**: the same questions in this process, answered as Arrow tables (``Analytics.table_of``: what a
-  client of the table takes, as SPARQL JSON is the endpoint's answer), and apart as Python rows (``answers``,
-  the values ``library.run`` gives); the first answer reads the files the store names into memory, stated apart;
+- **DuckDB**: every question with SQL (``analytic/sql/``), default bindings, in this process, answered as Arrow
+  tables (``Analytics.table_of``: what a client of the table takes, as SPARQL JSON is the endpoint's answer),
+  and apart as Python rows (``answers``, the values ``library.run`` gives); the first answer reads the files the
+  store names into memory, stated apart with the memory DuckDB then holds;
+- **SPARQL**: the same questions answered in a child process on the store (``scale.DirectRunner``, as the
+  endpoint does: query and SPARQL JSON), over --timeout s reported as over;
 - **answers**: DuckDB's rows against ``library.run``'s for every question SPARQL answered in time.
+
+The report is rewritten after each step and each question.
 """
 
 from __future__ import annotations
@@ -69,12 +72,15 @@ def load(paths: list[Path], folder: Path) -> list[str]:
     ]
 
 
-def duckdb_timings(analytics: Analytics, names: list[str], settings: Settings) -> tuple[dict[str, Timing], dict[str, Timing], float]:
+def duckdb_timings(analytics: Analytics, names: list[str], settings: Settings) -> tuple[dict[str, Timing], dict[str, Timing], str]:
     """Each question's answer as an Arrow table (``Analytics.table_of``), and as Python rows (``answers``);
-    the seconds of the first answer, which reads the files."""
+    the line that states the first answer, which reads the files."""
     start = time.perf_counter()
     analytics.table_of(names[0])
     first_s = time.perf_counter() - start
+    assert analytics.connection is not None
+    held = analytics.connection.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
+    first = f"- DuckDB's first answer, reading the named files into memory: {first_s:,.1f} s; DuckDB then holds {held[0] / 2**20 if held else 0:,.0f} MiB"
 
     def run(answer: Callable[[str], Sized | None], name: str) -> tuple[float, int]:
         begin = time.perf_counter()
@@ -84,7 +90,7 @@ def duckdb_timings(analytics: Analytics, names: list[str], settings: Settings) -
     return (
         {name: sampled(partial(run, analytics.table_of, name), settings) for name in names},
         {name: sampled(partial(run, analytics.answers, name), settings) for name in names},
-        first_s,
+        first,
     )
 
 
@@ -92,20 +98,22 @@ def p95(timing: Timing) -> float | None:
     return None if timing.samples is None else percentile(timing.samples, 0.95)
 
 
-def report(quads: int, lines: list[str], sparql: dict[str, Timing], duck: dict[str, Timing], python: dict[str, Timing], first_s: float,
-           same: dict[str, str], settings: Settings) -> str:
+def report(quads: int, lines: list[str], sparql: dict[str, Timing], duck: dict[str, Timing], python: dict[str, Timing], first: str,
+           same: dict[str, str], settings: Settings, names: list[str]) -> str:
+    """The results so far: a question not yet answered by SPARQL or compared says so."""
     rows = ["| question | SPARQL p50 / p95 ms (runs) | DuckDB p50 / p95 ms (runs) | SPARQL p95 ÷ DuckDB p95 | as Python rows p50 / p95 ms | rows | answers |",
             "|---|---:|---:|---:|---:|---:|---|"]
-    for name, timing in sparql.items():
-        fast, slow = p95(duck[name]), p95(timing)
-        ratio = f"{slow / fast:,.0f}×" if fast and slow else (f">{settings.timeout_s * 1000 / fast:,.0f}×" if fast else "")
-        rows.append(f"| `{name}` | {timing.text(settings.timeout_s)} | {duck[name].text(settings.timeout_s)} | {ratio} | "
-                    f"{python[name].text(settings.timeout_s)} | {duck[name].rows} | {same[name]} |")
+    for name in names:
+        timing = sparql.get(name)
+        fast, slow = p95(duck[name]), timing and p95(timing)
+        ratio = f"{slow / fast:,.0f}×" if fast and slow else (f">{settings.timeout_s * 1000 / fast:,.0f}×" if fast and timing else "")
+        rows.append(f"| `{name}` | {timing.text(settings.timeout_s) if timing else 'not run yet'} | {duck[name].text(settings.timeout_s)} | {ratio} | "
+                    f"{python[name].text(settings.timeout_s)} | {duck[name].rows} | {same.get(name, 'not compared yet')} |")
     return "\n".join([
         f"# The analytic questions at {quads:,} quads: DuckDB over the observation table against SPARQL ({date.today()})",
         "", f"`python -m benchmarks.analytic --quads {quads}` on {machine()}; load averages before: {load_averages()}.", "",
         *lines,
-        f"- DuckDB's first answer, reading the named files into memory: {first_s * 1000:,.0f} ms", "",
+        first, "",
         *rows, "",
     ])
 
@@ -128,19 +136,32 @@ def main(argv: list[str] | None = None) -> None:
         loaded.write_text("\n".join(load(corpus(options.quads, options.seed), folder)), encoding="utf-8")
     lines = loaded.read_text(encoding="utf-8").splitlines()
     names = sorted(questions())
-    direct = DirectRunner(folder / "store", settings.timeout_s)
-    sparql = timings_of(names, direct.run, settings)
-    direct.stop()
-    gc.collect()
-    store = EmbeddedStore(folder / "store")
+    results = OUT / f"results-{options.quads}.md"
+    # DuckDB first, then SPARQL, then the comparison, the report rewritten after each (at 100M quads the SPARQL
+    # side takes most of an hour); the store opened read-only here while nothing writes, closed before the
+    # SPARQL child opens it as serve does
+    store = EmbeddedStore(folder / "store", read_only=True)
     analytics = Analytics(ObservationTable(folder / "store.observations"), store)
-    duck, python, first_s = duckdb_timings(analytics, names, settings)
-    same = {name: ("same" if analytics.answers(name) == library.run(store, library.get(name)) else "DIFFERENT")
-            if sparql[name].samples is not None else "SPARQL over the timeout" for name in names}
-    text = report(options.quads, lines, sparql, duck, python, first_s, same, settings)
-    (OUT / f"results-{options.quads}.md").write_text(text, encoding="utf-8")
-    print(text)
+    duck, python, first = duckdb_timings(analytics, names, settings)
+    answered = {name: analytics.answers(name) for name in names}
+    del analytics, store
+    gc.collect()
+    sparql: dict[str, Timing] = {}
+    same: dict[str, str] = {}
 
+    def write() -> None:
+        results.write_text(report(options.quads, lines, sparql, duck, python, first, same, settings, names), encoding="utf-8")
+    write()
+    direct = DirectRunner(folder / "store", settings.timeout_s)
+    for name in names:
+        sparql.update(timings_of([name], direct.run, settings))
+        write()
+    direct.stop()
+    store = EmbeddedStore(folder / "store", read_only=True)
+    for name in names:
+        same[name] = ("same" if answered[name] == library.run(store, library.get(name)) else "DIFFERENT") if sparql[name].samples is not None else "SPARQL over the timeout"
+        write()
+    print(results.read_text(encoding="utf-8"))
 
 if __name__ == "__main__":
     main()
