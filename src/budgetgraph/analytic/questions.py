@@ -50,8 +50,8 @@ def questions() -> dict[str, str]:
 class Analytics:
     """DuckDB (in this process) over the observation table of ``store``: the rows of the files the store names
     are read into memory, each file's once. The store is asked which files those
-    are before each answer, unless it tells its version and that has not changed (at 46,000 documents the
-    asking alone takes about a second)."""
+    are before each answer, unless it tells its version and that has not changed (at 4,600 documents the
+    asking took 75 ms, and it grows with their number)."""
 
     def __init__(self, table: ObservationTable, store: GraphStore) -> None:
         self.table, self.store = table, store
@@ -98,7 +98,7 @@ class Analytics:
         """Bring the rows in memory to ``files``: the rows of files no longer named out, those of new files in
         (a re-ingest writes a new file), and the code lists read again, in one transaction, so that an answer
         being computed meanwhile sees the rows as they were (at 46,000 documents, reading every file again
-        takes about a minute)."""
+        takes 33 s)."""
         if self.connection is None:
             self.connection = duckdb.connect()
             self.connection.register("empty_arrow", SCHEMA.empty_table())
