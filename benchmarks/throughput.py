@@ -8,7 +8,7 @@ whatever else the machine is doing weighs on both: 8 threads, each with one keep
 2, would answer the others 503 and fail the run).
 
     python -m benchmarks.throughput                        # the bundled documents, ingested once into benchmarks/out/throughput/
-    python -m benchmarks.throughput --store DIR --rounds 3 --seconds 10 --serve-option=--processes=2
+    python -m benchmarks.throughput --store DIR --rounds 3 --seconds 10 --serve-option=--query-workers=2
 """
 
 from __future__ import annotations

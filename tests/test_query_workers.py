@@ -3,6 +3,7 @@ short queries answered meanwhile, a cap in all and per client, and writes of the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -19,7 +20,8 @@ from budgetgraph.config import Limits
 from budgetgraph.pipeline import ingest
 from budgetgraph.service import app as app_module
 from budgetgraph.service import create_app
-from budgetgraph.service.evaluation import WorkerPool
+from budgetgraph.service.answers import QueryCall, Reply
+from budgetgraph.service.evaluation import IdleWorkers, WorkerPool
 from budgetgraph.store import EmbeddedStore
 
 TOKEN = "workers-test-token"
@@ -119,6 +121,47 @@ def test_a_query_waiting_for_a_worker_gets_its_whole_time_limit_to_run(store: Em
         assert second.status_code == 503 and "ran longer than this endpoint's limit of 2 s" in second.text
         assert 2.8 < took < 4.5, took  # 1 s waiting for the worker, then its own 2 s (not the 1 s left of them)
         first.join()
+
+
+def test_a_query_whose_caller_is_cancelled_leaves_no_answer_for_the_next(store: EmbeddedStore) -> None:
+    """The event loop waits for the worker: a request cancelled meanwhile (its client gone) must not leave the
+    worker's late reply to be read as the next query's answer."""
+    pool = WorkerPool(store, Limits(timeout_s=10.0, query_workers=1))
+
+    async def scenario() -> tuple[set[int | None], Reply]:
+        before = pool.pids()
+        running = asyncio.create_task(pool.answer(QueryCall(ENDLESS, "json", "*/*")))
+        await asyncio.sleep(0.5)
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+        return before, await asyncio.wait_for(pool.answer(QueryCall(COUNT, "csv", "*/*")), 5)
+
+    try:
+        before, reply = asyncio.run(scenario())
+        assert reply.status == 200 and reply.body.decode().splitlines()[0] == "n" and int(reply.body.decode().splitlines()[1]) > 0
+        assert pool.pids() and not pool.pids() & before  # the cancelled query's worker was replaced
+        assert not any(Path(f"/proc/{pid}").exists() for pid in before)  # and killed, not left spinning
+    finally:
+        pool.close()
+
+
+def test_a_free_worker_goes_to_the_longest_waiting_query_still_waiting() -> None:
+    async def scenario() -> None:
+        idle = IdleWorkers()
+        worker = object()
+        assert await idle.take(0.05) is None  # none was free in time
+        first, second = asyncio.create_task(idle.take(5)), asyncio.create_task(idle.take(5))
+        await asyncio.sleep(0)
+        idle.put(worker)  # type: ignore[arg-type]
+        first.cancel()  # handed the worker as it is cancelled: it passes it on
+        assert await second is worker
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        idle.put(worker)  # type: ignore[arg-type]
+        assert idle.free == [worker] and await idle.take(5) is worker
+
+    asyncio.run(scenario())
 
 
 def test_a_client_beyond_its_cap_and_a_full_endpoint_are_told_to_retry(store: EmbeddedStore) -> None:

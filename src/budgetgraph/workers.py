@@ -10,6 +10,7 @@ milliseconds.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import resource
 from collections.abc import Callable
@@ -46,10 +47,31 @@ class Worker:
             if self.connection.poll(max(timeout, 0)):
                 return self.connection.recv()
         except (EOFError, OSError):  # the child died: its end of the pipe closed
+            raise self._died() from None
+        raise self._overran(timeout)
+
+    async def call_async(self, request: Any, timeout: float) -> Any:
+        """``call`` from an event loop, which waits for the reply itself: no thread is held while the child works.
+        A caller cancelled meanwhile gets the child killed (its reply would be read as the next call's) and must
+        not use this worker again."""
+        try:
+            self.connection.send(request)
+            if await _readable(self.connection.fileno(), timeout):
+                return self.connection.recv()
+        except (EOFError, OSError):
+            raise self._died() from None
+        except asyncio.CancelledError:
             self.kill()
-            raise WorkerLost(f"the worker process died (exit code {self.process.exitcode})", timed_out=False) from None
+            raise
+        raise self._overran(timeout)
+
+    def _died(self) -> WorkerLost:
         self.kill()
-        raise WorkerLost(f"stopped after {timeout:g} s", timed_out=True)
+        return WorkerLost(f"the worker process died (exit code {self.process.exitcode})", timed_out=False)
+
+    def _overran(self, timeout: float) -> WorkerLost:
+        self.kill()
+        return WorkerLost(f"stopped after {timeout:g} s", timed_out=True)
 
     @property
     def pid(self) -> int | None:
@@ -77,3 +99,16 @@ def _serve(connection: Connection, handle: Callable[[Any], Any], memory_bytes: i
         except EOFError:
             return
         connection.send(handle(request))
+
+
+async def _readable(descriptor: int, timeout: float) -> bool:
+    """Whether ``descriptor`` has something to read (or its writer closed it) within ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[bool] = loop.create_future()
+    loop.add_reader(descriptor, lambda: ready.done() or ready.set_result(True))
+    timer = loop.call_later(max(timeout, 0), lambda: ready.done() or ready.set_result(False))
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(descriptor)

@@ -56,7 +56,7 @@ def create_app(
     app.state.evaluator = evaluator
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.add_middleware(RequestAdmission, limits=limits)
-    app.add_middleware(sparql.CachedAnswers, evaluator=evaluator)  # outermost: a kept answer skips the rest
+    app.add_middleware(sparql.DirectQueries, evaluator=evaluator)  # outermost: a query skips the rest
     app.include_router(sparql.router(evaluator))
     app.include_router(library_api.router(evaluator))
     app.include_router(resources.router(store, base))

@@ -12,10 +12,10 @@ queries cannot take every worker from the others.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import queue
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +92,40 @@ class Evaluator:
         pass
 
 
+class IdleWorkers:
+    """The workers free for a query, and the queries waiting for one, first come first served; used from the
+    event loop's thread."""
+
+    def __init__(self) -> None:
+        self.free: list[Worker] = []
+        self.waiting: deque[asyncio.Future[Worker | None]] = deque()
+
+    def put(self, worker: Worker) -> None:
+        while self.waiting:
+            waiter = self.waiting.popleft()
+            if not waiter.done():  # not timed out or cancelled
+                waiter.set_result(worker)
+                return
+        self.free.append(worker)
+
+    async def take(self, timeout: float) -> Worker | None:
+        """A free worker, or None when none was free within ``timeout`` seconds."""
+        if self.free:
+            return self.free.pop()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Worker | None] = loop.create_future()
+        self.waiting.append(waiter)
+        timer = loop.call_later(timeout, lambda: waiter.done() or waiter.set_result(None))
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
+                self.put(waiter.result())  # handed a worker as its caller was cancelled: for the next
+            raise
+        finally:
+            timer.cancel()
+
+
 @dataclass
 class QueryHandler:
     """A worker's side: the checkpoint of the store's version opened read-only, again whenever the service has
@@ -119,32 +153,31 @@ class WorkerPool(Evaluator):
         self.handler = QueryHandler(self.snapshots.folder, limits)
         self.reading: Counter[int] = Counter()  # queries in flight by the version they read
         self.oldest_kept = 0
-        self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self.idle = IdleWorkers()
         self.workers: set[Worker] = set()
         self.lock = threading.Lock()
         for _ in range(limits.query_workers):
             self._start()
 
     async def _evaluate(self, call: QueryCall) -> Reply:
-        return await run_in_threadpool(self._answer, call)
-
-    def _answer(self, call: QueryCall) -> Reply:
         """The query waits at most the time limit for a worker, then runs at most the time limit: its own time,
-        not what the queries before it took."""
-        try:
-            worker = self.idle.get(timeout=self.limits.timeout_s)
-        except queue.Empty:
+        not what the queries before it took. The event loop waits for both, no thread."""
+        worker = await self.idle.take(self.limits.timeout_s)
+        if worker is None:
             return Reply.text(503, f"no query worker was free within this endpoint's limit of {self.limits.timeout_s:g} s")
         with self.lock:
             version = self.version
             self.reading[version] += 1
         try:
-            reply: Reply = worker.call((version, call), self.limits.timeout_s)
+            reply: Reply = await worker.call_async((version, call), self.limits.timeout_s)
         except WorkerLost as lost:
             self._replace(worker)
             if lost.timed_out:
                 return Reply.text(503, f"the query ran longer than this endpoint's limit of {self.limits.timeout_s:g} s and was stopped")
             return Reply.text(500, f"the query could not be evaluated: {lost}")
+        except asyncio.CancelledError:  # the worker was killed
+            self._replace(worker)
+            raise
         finally:
             self._done_reading(version)
         self.idle.put(worker)

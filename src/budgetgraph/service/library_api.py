@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from budgetgraph import library
 from budgetgraph.service import sparql
+from budgetgraph.service.answers import QueryCall
 from budgetgraph.service.evaluation import Evaluator
 
 
@@ -31,7 +32,8 @@ def router(evaluator: Evaluator) -> APIRouter:
             bindings = query.bindings(values)
         except library.ParameterError as error:
             return PlainTextResponse(error.message, status_code=400)
-        return await sparql.evaluated(evaluator, request, query.sparql, request.query_params.get("format"), bindings)
+        call = QueryCall(query.sparql, request.query_params.get("format"), sparql.accept_header(request), bindings)
+        return await sparql.evaluated(evaluator, request, call)
 
     return routes
 

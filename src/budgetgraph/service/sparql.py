@@ -6,7 +6,6 @@ parameter or else the best one the ``Accept`` header allows. Updates and federat
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl
 
@@ -36,10 +35,7 @@ def router(evaluator: Evaluator) -> APIRouter:
 
     @routes.get("/sparql")
     async def sparql_get(request: Request) -> Response:
-        params = _first_values(request.query_params.multi_items())
-        if "query" not in params and "update" not in params:
-            return _service_description(request, params.get("format"))
-        return await _answer(evaluator, request, params)
+        return await answer_get(evaluator, request)
 
     @routes.post("/sparql")
     async def sparql_post(request: Request) -> Response:
@@ -61,14 +57,22 @@ def router(evaluator: Evaluator) -> APIRouter:
     return routes
 
 
+async def answer_get(evaluator: Evaluator, request: Request) -> Response:
+    params = _first_values(request.query_params.multi_items())
+    if "query" not in params and "update" not in params:
+        return _service_description(request, params.get("format"))
+    return await _answer(evaluator, request, params)
+
+
 async def _answer(evaluator: Evaluator, request: Request, params: Mapping[str, str]) -> Response:
     refused = _refused(params)
     if refused:
         return refused
-    query = params["query"]
-    if not evaluator.limits.service_calls and has_service_pattern(query):
+    call = QueryCall(params["query"], params.get("format"), accept_header(request))
+    # A kept answer's query passed the guard when it was first answered.
+    if not evaluator.limits.service_calls and evaluator.cached(call) is None and has_service_pattern(call.query):
         return _text(400, SERVICE_REFUSED)
-    return await evaluated(evaluator, request, query, params.get("format"))
+    return await evaluated(evaluator, request, call)
 
 
 def _refused(params: Mapping[str, str]) -> Response | None:
@@ -82,45 +86,38 @@ def _refused(params: Mapping[str, str]) -> Response | None:
     return None
 
 
-class CachedAnswers:
-    """GET /sparql answered from the evaluator's kept answers before FastAPI's routing and middleware, which cost
-    more than the rest of such a request (benchmarks/README.md, "Small-query throughput"). Only what the route
-    would answer the same way: no Origin header (CORS would add to it), a query string the route would evaluate,
-    a query already answered (so it passed the SERVICE guard), and room for the client in the admission; anything
-    else goes on to the application."""
+class DirectQueries:
+    """GET /sparql answered before FastAPI's routing and middleware, which cost more than the rest of a small
+    query (benchmarks/README.md, "Small-query throughput"), with the same answer and headers as the route. Only
+    requests without an Origin header: the CORS middleware answers those from web pages."""
 
     def __init__(self, app: ASGIApp, evaluator: Evaluator) -> None:
         self.app, self.evaluator = app, evaluator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql" and scope["query_string"]:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
             request = Request(scope)
-            params = _first_values(request.query_params.multi_items())
-            if "origin" not in request.headers and not _refused(params):
-                call = QueryCall(params["query"], params.get("format"), accept_header(request))
-                reply = self.evaluator.cached(call)
-                if reply is not None:
-                    with contextlib.suppress(Full), self.evaluator.admission.admitted(_client(request)):
-                        await reply_response(reply, vary="Accept, Origin")(scope, receive, send)  # as CORS sends it
-                        return
+            if "origin" not in request.headers:
+                response = await answer_get(self.evaluator, request)
+                response.headers.add_vary_header("Origin")  # as the CORS middleware does to every answer
+                await response(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
 
-async def evaluated(
-    evaluator: Evaluator, request: Request, query: str, wanted: str | None, substitutions: Mapping[str, Term] | None = None
-) -> Response:
+async def evaluated(evaluator: Evaluator, request: Request, call: QueryCall) -> Response:
     """The answer to a query already checked, in the format asked for, or the error that stopped it; 503 with
     Retry-After when the endpoint or this client has as many queries in flight as it admits."""
     try:
         with evaluator.admission.admitted(_client(request)):
-            reply = await evaluator.answer(QueryCall(query, wanted, accept_header(request), substitutions))
+            reply = await evaluator.answer(call)
     except Full as full:
         return PlainTextResponse(str(full), status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
     return reply_response(reply)
 
 
-def reply_response(reply: Reply, vary: str = "Accept") -> Response:
-    headers = {"Vary": vary} if reply.status == 200 else None
+def reply_response(reply: Reply) -> Response:
+    headers = {"Vary": "Accept"} if reply.status == 200 else None
     return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
 
 
