@@ -49,7 +49,7 @@ from budgetgraph.service import create_app
 from budgetgraph.store import EmbeddedStore, GraphStore
 
 GENERATOR_SEED = 2021
-WARNINGS_OF_THE_INCONSISTENT_FIXTURE = 32  # tests/data/inconsistent-budget.txt: one or more per rule, planted
+WARNINGS_OF_THE_INCONSISTENT_FIXTURE = 33  # tests/data/inconsistent-budget.txt: one or more per rule, planted
 GENERATED = 8  # 110101 in 2019–2024, 110102 in 2019 and 2020
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 EXPENDITURE_TABLE = "2021年部门支出总体情况表"

@@ -86,6 +86,24 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class PrintedComparison:
+    """A cell that compares a row's amount of ``measure`` with the same row's amount of ``base_phase`` (决算数为
+    预算数的%, 增减额, 增减%): COMPLETION and GROWTH state a percentage, CHANGE an amount in the table's unit."""
+
+    kind: ClaimKind
+    measure: str
+    base_phase: Phase
+    value: Decimal | None
+    text: str
+    column: str
+    location: Location
+
+    @property
+    def decimals(self) -> int:
+        return decimals_of(self.value)
+
+
+@dataclass(frozen=True)
 class Row:
     number: int  # 1-based within the table's body
     label: str  # as printed, spaces inside words removed
@@ -102,6 +120,7 @@ class Row:
     phase: Phase | None = None  # set when a 决算 prints this row's budget and outturn in separate columns
     level: int | None = None  # in a classification printed as names only, indented: 1 (类), 2 (款), 3 (项)
     parent: int | None = None  # …and the number of the row it is indented under
+    comparisons: tuple[PrintedComparison, ...] = ()  # what the row prints comparing this phase's amount with another's
 
     def amount(self, measure: str) -> Decimal | None:
         return next((c.amount for c in self.cells if c.measure == measure), None)
@@ -231,8 +250,13 @@ class Claim:
 
     @property
     def decimals(self) -> int:
-        exponent = self.value.as_tuple().exponent if self.value is not None else 0
-        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return decimals_of(self.value)
+
+
+def decimals_of(value: Decimal | None) -> int:
+    """The decimals a figure is printed with: 2 for 98.20."""
+    exponent = value.as_tuple().exponent if value is not None else 0
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,12 @@ from budgetgraph.mapping.codelists import (
     level_of,
 )
 from budgetgraph.mapping.claims import claim_triples
+from budgetgraph.mapping.comparisons import comparison_triples
 from budgetgraph.mapping.triples import Triples, canonical_ntriples
 from budgetgraph.mapping.triples import decimal as _decimal
 from budgetgraph.mapping.triples import integer as _int
 from budgetgraph.mapping.uris import BG, Minter
-from budgetgraph.records import BudgetDocument, PerformancePlan, Row, RowRole, Table, TableKind, UnreadTable
+from budgetgraph.records import BudgetDocument, PerformancePlan, Phase, Row, RowRole, Table, TableKind, UnreadTable
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -88,12 +89,12 @@ def _code_lists(year: int) -> dict[URIRef, tuple[Graph, bytes]]:
     return {name: (graph, canonical_ntriples(graph)) for name, graph in graphs.items()}
 
 
-def _parent_rows(table: Table) -> dict[int, Row]:
-    """Each line's parent: the line it is indented under, where the table shows the levels by indentation;
-    otherwise a coded line's nearest published ancestor in the same table, unit and side: 2010301 under 20103,
-    or under 201 when the 款 is not printed."""
-    numbered = {r.number: r for r in table.rows}
-    parents = {r.number: numbered[r.parent] for r in table.rows if r.parent is not None}
+def _parent_rows(table: Table) -> dict[tuple[int, Phase | None], Row]:
+    """Each line's parent, by its number and phase: the line it is indented under, where the table shows the
+    levels by indentation; otherwise a coded line's nearest published ancestor in the same table, unit, side and
+    phase: 2010301 under 20103, or under 201 when the 款 is not printed."""
+    numbered = {(r.number, r.phase): r for r in table.rows}
+    parents = {(r.number, r.phase): numbered[r.parent, r.phase] for r in table.rows if r.parent is not None}
     if parents:
         return parents
     lines = [r for r in table.rows if r.role is RowRole.LINE and (r.function_code or r.economic_code)]
@@ -101,11 +102,11 @@ def _parent_rows(table: Table) -> dict[int, Row]:
         code = row.function_code or row.economic_code or ""
         ancestors = [
             a for a in lines
-            if a.unit_code == row.unit_code and a.side == row.side
+            if a.unit_code == row.unit_code and a.side == row.side and a.phase is row.phase
             and len(a.function_code or a.economic_code or "") < len(code) and code.startswith(a.function_code or a.economic_code or "")
         ]
         if ancestors:
-            parents[row.number] = max(ancestors, key=lambda a: len(a.function_code or a.economic_code or ""))
+            parents[row.number, row.phase] = max(ancestors, key=lambda a: len(a.function_code or a.economic_code or ""))
     return parents
 
 
@@ -178,8 +179,9 @@ class _Mapper:
         for row in table.rows:
             if any(c.amount is not None for c in row.cells):
                 obs = self._observation(node, table, row)
-                if (parent := parents.get(row.number)) is not None:
+                if (parent := parents.get((row.number, row.phase))) is not None:
                     g.add((obs, BG.parentRow, self._row_uri(node, parent)))
+                comparison_triples(g, node, table, row, obs, self._row_uri)
 
     def _unread(self, unread: UnreadTable) -> None:
         node = URIRef(f"{self.dataset}/table/{unread.number}")
