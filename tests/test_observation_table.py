@@ -27,7 +27,7 @@ from budgetgraph.store import EmbeddedStore
 
 # The analytic documents add a 决算 to a synthetic 预算 of the same year, and a change rate on a negative tie.
 ANALYTIC = sorted((ROOT / "tests" / "data" / "analytic").glob("*.txt"))
-FIXTURES = [*sorted((ROOT / "data" / "synthetic").iterdir()), SEED, *sorted(CORPUS.glob("*.pdf")), *ANALYTIC]
+FIXTURES = [*sorted((ROOT / "data" / "synthetic").iterdir()), SEED, *sorted(CORPUS.glob("*.pdf")), *ANALYTIC, ROOT / "tests" / "data" / "variants" / "synthetic-beside-last-year-2024-budget.txt"]
 # Parameter sets that each give rows on the fixtures for some questions: every phase, every level, a district, a
 # year, a code of each depth; the ones a question does not take are left out for it.
 VALUES = [

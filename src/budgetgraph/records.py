@@ -12,10 +12,12 @@ from enum import Enum
 
 
 class Phase(Enum):
-    """The budget phase a document reports (OpenBudgets.eu: approved, revised, executed)."""
+    """The budget phase a document reports (OpenBudgets.eu: approved, revised, executed); a table may print another
+    phase's amounts beside its own: a 决算's 预算数, a 预算's 上年执行数 (the year's expected outturn, before its 决算)."""
 
     BUDGET = "预算"
     REVISED_BUDGET = "调整预算"
+    EXECUTION = "执行数"
     FINAL_ACCOUNTS = "决算"
 
 
@@ -87,12 +89,14 @@ class Cell:
 
 @dataclass(frozen=True)
 class PrintedComparison:
-    """A cell that compares a row's amount of ``measure`` with the same row's amount of ``base_phase`` (决算数为
-    预算数的%, 增减额, 增减%): COMPLETION and GROWTH state a percentage, CHANGE an amount in the table's unit."""
+    """A cell that compares a row's amount of ``measure`` with the same row's amount of ``base_phase`` and
+    ``base_year`` (决算数为预算数的%, 增减额, 增减%): COMPLETION and GROWTH state a percentage, CHANGE an amount in
+    the table's unit."""
 
     kind: ClaimKind
     measure: str
-    base_phase: Phase
+    base_phase: Phase | None
+    base_year: int | None
     value: Decimal | None
     text: str
     column: str
@@ -117,7 +121,8 @@ class Row:
     side: str | None = None  # 收入 or 支出 in two-sided tables
     section: str | None = None  # a named part of a composite table (绩效表: 年度主要工作内容, 收入预算)
     description: str | None = None  # free text printed with the row (a task's content and period)
-    phase: Phase | None = None  # set when a 决算 prints this row's budget and outturn in separate columns
+    phase: Phase | None = None  # set when a table prints this row's amounts of several phases (预算数 | 决算数)
+    year: int | None = None  # set when they are of another fiscal year than the document's (上年执行数)
     level: int | None = None  # in a classification printed as names only, indented: 1 (类), 2 (款), 3 (项)
     parent: int | None = None  # …and the number of the row it is indented under
     comparisons: tuple[PrintedComparison, ...] = ()  # what the row prints comparing this phase's amount with another's

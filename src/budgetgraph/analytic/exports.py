@@ -36,6 +36,7 @@ DESCRIPTIONS = {
     "fiscal_year": "the document's fiscal year",
     "dataset_phase": "the document's phase: budget, revised-budget or final-accounts",
     "phase": "the amount's phase (a 决算 may print its budget beside it)",
+    "amount_year": "the amount's fiscal year (a 预算 may print the year before's 执行数 beside its own)",
     "scope": "部门 (a department's consolidated document) or 单位 (one unit's)",
     "table": "IRI of the published table", "table_kind": "the kind of table, e.g. expenditure-summary",
     "side": "收入 or 支出, in a table with both sides", "row_role": "line, total, unit-subtotal or item",

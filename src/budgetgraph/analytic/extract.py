@@ -32,7 +32,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 ROWS_QUERY = PREFIXES + """
 SELECT ?document ?dataset ?department ?departmentName ?budgetUnit ?budgetUnitName ?district ?districtName ?year
-       ?datasetPhase ?phase ?scope ?table ?tableKind ?side ?rowRole ?rowNumber ?label ?scheme ?concept ?code ?level ?parentCode
+       ?datasetPhase ?phase ?amountYear ?scope ?table ?tableKind ?side ?rowRole ?rowNumber ?label ?scheme ?concept ?code ?level ?parentCode
        ?measure ?amount ?unit ?observation WHERE {
   ?dataset a bg:BudgetDataset ; bg:sourceDocument ?document ; bg:fiscalYear ?year ; bg:phase ?datasetPhase ; bg:scope ?scope ;
            bg:department ?department ; dct:spatial ?place .
@@ -40,7 +40,7 @@ SELECT ?document ?dataset ?department ?departmentName ?budgetUnit ?budgetUnitNam
   OPTIONAL { ?place skos:prefLabel ?districtName FILTER (LANG(?districtName) = "zh") }
   OPTIONAL { ?department skos:prefLabel ?departmentName FILTER (LANG(?departmentName) = "zh") }
   ?table dct:isPartOf ?dataset ; bg:tableKind ?tableKind .
-  ?observation bg:table ?table ; bg:phase ?phase ; bg:unit ?unit ; ?measure ?amount .
+  ?observation bg:table ?table ; bg:phase ?phase ; bg:fiscalYear ?amountYear ; bg:unit ?unit ; ?measure ?amount .
   ?measure a qb:MeasureProperty .
   OPTIONAL { ?observation bg:budgetUnit ?budgetUnit
              OPTIONAL { ?budgetUnit skos:prefLabel ?budgetUnitName FILTER (LANG(?budgetUnitName) = "zh") } }
@@ -137,7 +137,7 @@ def _row(solution: pyoxigraph.QuerySolution) -> list[object]:
     return [
         text("document"), text("dataset"), text("department"), text("departmentName"), text("budgetUnit"),
         text("budgetUnitName"), district, text("districtName"), district[:2] + "0000", district[:4] + "00",
-        int(text("year") or 0), text("datasetPhase"), text("phase"), text("scope"), text("table"), text("tableKind"), text("side"),
+        int(text("year") or 0), text("datasetPhase"), text("phase"), int(text("amountYear") or 0), text("scope"), text("table"), text("tableKind"), text("side"),
         text("rowRole"), int(row_number) if row_number else None, text("label"), text("scheme"), text("concept"),
         text("code"), text("level"), text("parentCode"), text("measure"), amount, amount_text, unit, wan_yuan,
         text("observation"),

@@ -29,6 +29,7 @@ SCHEMA = pa.schema([
     ("fiscal_year", pa.int16()),
     ("dataset_phase", pa.string()),  # the document's: budget, revised-budget or final-accounts
     ("phase", pa.string()),  # the amount's (a 决算 may print its budget beside it)
+    ("amount_year", pa.int16()),  # the amount's fiscal year (a 预算 may print the year before's beside it)
     ("scope", pa.string()),  # 部门 or 单位
     ("table", pa.string()),
     ("table_kind", pa.string()),  # expenditure-summary, fiscal-grant-summary, …

@@ -109,6 +109,8 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
             "not a budget document: no template table found (a title such as 部门支出总体情况表 followed by 单位：万元)",
             file=file,
         )
+    title = metadata.document_title(lines)
+    fiscal_year, phase = metadata.fiscal_year(title, file), metadata.phase(title)
     tables: list[Table] = []
     unread: list[UnreadTable] = []
     plan: PerformancePlan | None = None
@@ -119,16 +121,14 @@ def parse_text_lines(lines: list[Line], source: SourceFile) -> BudgetDocument:
             elif block.kind in (TableKind.FISCAL_GRANT_SUMMARY, TableKind.INCOME_EXPENDITURE_SUMMARY):
                 table = parse_two_sided(block, number, file)
             else:
-                table = parse_grid(block, number, file)
+                table = parse_grid(block, number, file, (fiscal_year, phase))
         except UnsupportedLayout as error:
             unread.append(UnreadTable(number, block.kind, block.title.text, error.place or block.title.place, error.message))
             continue
         tables.append(table)
-    title = metadata.document_title(lines)
     units = metadata.budget_units(tables)
     department, department_code = metadata.department(title, metadata.publisher(lines), plan, units)
     district = metadata.district([department, title], file)
-    fiscal_year, phase = metadata.fiscal_year(title, file), metadata.phase(title)
     text, notes = explanatory_text(lines, blocks, tables, file)
     claims = ClaimReader(tuple(tables), fiscal_year, phase, department).read(text, notes)
     return BudgetDocument(

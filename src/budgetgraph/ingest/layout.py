@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from budgetgraph.normalise import key
-from budgetgraph.records import ClaimKind, Phase, TableKind
+from budgetgraph.records import Phase, TableKind
 
 # Ordered: the 三公 title also contains "一般公共预算", the 绩效 title "支出"; a fund's 财政拨款收入支出决算表
 # (政府性基金, 一般公共预算 as some districts publish it) is that fund's one-sided table, not the 财政拨款 summary.
@@ -52,7 +52,7 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(本年支出小计/)?政府性基金(预算)?$", "governmentFund"),
         (r"^(本年支出小计/)?国有资本经营预算$", "stateCapital"),
         (r"^(金额|预算数|年初预算数|调整预算数|全年预算数|决算数|\d{4}年三公经费预算数|机关运行经费支出)$", "amount"),
-        (r"^(本年|\d{4}年)(预算数|决算数)(/(小计|合计))?$", "amount"),
+        (r"^(本年|上年|\d{4}年)度?(年初预算|预算|预计执行|执行|决算)数?(/(小计|合计))?$", "amount"),
         (r"^(其中:)?(一般)?公共预算(财政拨款|安排数)$", "generalBudget"),
         (r"^上级补助收入$", "superiorSubsidy"),
         (r"^附属单位上缴收入$", "subordinateRemittance"),
@@ -106,26 +106,6 @@ PHASE_COLUMNS = {
     "预算数": Phase.BUDGET, "年初预算数": Phase.BUDGET, "调整预算数": Phase.REVISED_BUDGET, "全年预算数": Phase.REVISED_BUDGET,
     "决算数": Phase.FINAL_ACCOUNTS,
 }
-
-# Columns that print a comparison of a row's two amounts of different phases (预算数, 决算数): what they state is
-# checked against the amounts, as a claim of the text would be. One that compares with another year (比上年增长)
-# compares with an amount the table does not print: unknown.
-COMPARISONS: tuple[tuple[re.Pattern[str], ClaimKind], ...] = (
-    (re.compile(r"决算数?(为|占)(年初|调整|全年)?预算数?的?(百分比|比例|%)?(\(%\))?|(预算)?(完成|执行)(率|比例|%)(\(%\))?"), ClaimKind.COMPLETION),
-    (re.compile(r"(增减|增加)(额|数)?(\((万元|千元|元)\))?"), ClaimKind.CHANGE),
-    (re.compile(r"(增减|增长|增幅)(率|幅度|比例)?(%|\(%\))|(增减|增长)率"), ClaimKind.GROWTH),
-)
-
-
-def comparison_kind(path: str) -> ClaimKind | None:
-    """What a column's last header level says it compares (完成率, 增减额, 增减%), or None."""
-    last = key(path.split("/")[-1])
-    return next((kind for pattern, kind in COMPARISONS if pattern.fullmatch(last)), None)
-
-
-def bare_phase(path: str) -> Phase | None:
-    """The phase a column's whole, one-level header names (预算数, 决算数), or None."""
-    return PHASE_COLUMNS.get(key(path)) if "/" not in path else None
 
 
 def split_phase(path: str) -> tuple[str, Phase | None]:

@@ -153,6 +153,7 @@ def _three_public_part(part: str, measure: str, phase: tuple[Phase, Phase], tabl
 
 
 def _phase_fits(row: Row, phase: tuple[Phase, Phase]) -> bool:
-    """Whether a row prints an amount of the claim's phase: the row's own phase, else the document's."""
+    """Whether a row prints an amount of the claim's phase (the row's own phase, else the document's) and of the
+    document's year (not a 上年执行数)."""
     wanted, printed = phase
-    return row.phase is wanted if row.phase else printed is wanted
+    return row.year is None and (row.phase is wanted if row.phase else printed is wanted)

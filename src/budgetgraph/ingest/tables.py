@@ -10,11 +10,12 @@ from budgetgraph.codelists import class_code_for_name
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
 from budgetgraph.ingest.amounts import NOT_APPLICABLE, parse_amount
 from budgetgraph.normalise import key, squeeze
-from budgetgraph.ingest.layout import UNIT_LINE, bare_phase, comparison_kind, measure_for, split_phase, table_kind, without_numbering
+from budgetgraph.ingest.layout import UNIT_LINE, measure_for, table_kind, without_numbering
+from budgetgraph.ingest.references import amount_columns, comparison_columns, comparison_kind, printed_comparison
 from budgetgraph.ingest.columns import align_columns, indent_first_column
 from budgetgraph.ingest.hierarchy import indented_hierarchy
 from budgetgraph.ingest.text import Line, indent_of
-from budgetgraph.records import Cell, ClaimKind, Location, Phase, PrintedComparison, Row, RowRole, Table, TableKind
+from budgetgraph.records import Cell, Location, Phase, Row, RowRole, Table, TableKind
 
 YEAR_TOTAL = re.compile(r"^本年(收入|支出)合计$")
 SENTENCE = re.compile(r"[。；，]")
@@ -176,20 +177,21 @@ def _starts_deeper_span(grid: list[list[str]], depth: int, column: int) -> bool:
     return any(grid[d][column] and grid[d][column] != grid[d][column - 1] for d in range(depth))
 
 
-def parse_grid(block: TableBlock, number: int, file: str) -> Table:
-    """A table whose rows line up with its header: coded expenditure tables, 三公, 机关运行经费."""
+def parse_grid(block: TableBlock, number: int, file: str, document: tuple[int, Phase]) -> Table:
+    """A table whose rows line up with its header: coded expenditure tables, 三公, 机关运行经费; in a document of
+    ``document``'s fiscal year and phase, which the columns of other years and phases are told from."""
     header, body, notes = _without_line_numbers(*split_header(block.lines))
     paths = column_paths(header)
     paths, body = _stack_blocks(paths, body)
     roles = [_column_role(path) for path in paths]
-    phases = _column_phases(paths, roles)
-    measures = {i: measure_for(path) for i, (path, _) in phases.items()}
+    columns = amount_columns({i: p for i, p in enumerate(paths) if roles[i] == "amount"}, *document)
+    measures = {i: measure_for(column.measure_path) for i, column in columns.items()}
     unknown = [paths[i] for i, m in measures.items() if m is None and paths[i]]
     if unknown:
         label = unknown[0].split("/")[-1]
         where = next((line for line in header if label in map(squeeze, line.cells)), header[0])
         raise UnsupportedLayout(f"unknown column header {unknown[0]!r} in {block.title.text}", file=file, place=where.place)
-    comparisons = _comparison_columns(paths, roles, phases, measures, block, header[0].place, file)
+    comparisons = comparison_columns(paths, columns, measures, document, block.title.text, header[0].place, file)
     economic = block.kind is TableKind.OPERATING_COSTS or any("经济分类" in p for p in paths)
     heads = [_head(line, roles) for line in body]
     uncoded = [(n, h.label, h.indent) for n, h in enumerate(heads, start=1) if _row_role(h.label, h.code, h.unit_code) is RowRole.ITEM]
@@ -204,12 +206,13 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
         role = _row_role(label, code, unit_code)
         if role is RowRole.UNIT_SUBTOTAL:
             current_unit = unit_code
-        for phase in dict.fromkeys(phase for _, phase in phases.values()):
+        for reference in dict.fromkeys(column.reference for column in columns.values()):
             values = tuple(
                 _cell(block, number, row_number, line, paths[i], measure, cells[i], file)
                 for i, measure in measures.items()
-                if measure is not None and phases[i][1] is phase
+                if measure is not None and columns[i].reference == reference
             )
+            location = Location(file, line.number, number, row_number, None, line.page)
             rows.append(
                 Row(
                     number=row_number,
@@ -221,75 +224,17 @@ def parse_grid(block: TableBlock, number: int, file: str) -> Table:
                     function_code=code or None if not economic else None,
                     economic_code=code or None if economic else None,
                     unit_code=unit_code or (current_unit if role is RowRole.LINE else None),
-                    phase=phase,
+                    phase=reference.phase,
+                    year=reference.year,
                     level=place.level if place else None,
                     parent=place.parent if place else None,
                     comparisons=tuple(
-                        _comparison(column, cells[column.index], Location(file, line.number, number, row_number, column.path, line.page), block, line)
-                        for column in comparisons if column.phase is phase
+                        printed_comparison(column, cells[column.index], replace(location, column=column.path), block.title.text, line.place)
+                        for column in comparisons if column.reference == reference
                     ),
                 )
             )
     return _table(block, number, paths, rows, notes)
-
-
-def _column_phases(paths: list[str], roles: list[str]) -> dict[int, tuple[str, Phase | None]]:
-    """Each amount column's measure path and phase: the phase its last header level names (三公经费/合计/决算数),
-    or its whole header where the table prints more than one (预算数 | 决算数); a single 预算数 column is just the
-    document's amount."""
-    phases = {i: split_phase(p) for i, p in enumerate(paths) if roles[i] == "amount"}
-    bare = {i: phase for i in phases if (phase := bare_phase(paths[i]))}
-    if len(set(bare.values())) > 1:
-        phases.update({i: (paths[i], phase) for i, phase in bare.items()})
-    return phases
-
-
-@dataclass(frozen=True)
-class _ComparisonColumn:
-    index: int
-    path: str
-    kind: ClaimKind
-    measure: str
-    phase: Phase  # the later of the two the column compares (决算), whose row holds the comparison
-    base_phase: Phase
-
-
-PHASE_ORDER = (Phase.BUDGET, Phase.REVISED_BUDGET, Phase.FINAL_ACCOUNTS)
-
-
-def _comparison_columns(
-    paths: list[str], roles: list[str], phases: dict[int, tuple[str, Phase | None]], measures: dict[int, str | None],
-    block: TableBlock, place: str, file: str,
-) -> list[_ComparisonColumn]:
-    """The columns that compare a row's amounts of the table's two phases; each compares the measure its outer
-    header names, else the first one both phases print."""
-    columns = [i for i, role in enumerate(roles) if role == "comparison"]
-    if not columns:
-        return []
-    printed = sorted({phase for _, phase in phases.values() if phase}, key=PHASE_ORDER.index)
-    if len(printed) != 2:
-        raise UnsupportedLayout(
-            f"column {paths[columns[0]]!r} of {block.title.text} compares a row's amounts of two phases (预算数 and 决算数), "
-            "but the table does not print both", file=file, place=place,
-        )
-    base, current = printed
-    both = [m for i, m in measures.items() if phases[i][1] is base and m and any(phases[j][1] is current and measures[j] == m for j in measures)]
-    result = []
-    for i in columns:
-        outer = paths[i].rsplit("/", 1)[0] if "/" in paths[i] else ""
-        measure = measure_for(outer) if outer else next(iter(both), None)
-        if measure not in both:
-            raise UnsupportedLayout(f"column {paths[i]!r} of {block.title.text}: no amount of both phases to compare", file=file, place=place)
-        result.append(_ComparisonColumn(i, paths[i], comparison_kind(paths[i]), measure, current, base))  # type: ignore[arg-type]
-    return result
-
-
-def _comparison(column: _ComparisonColumn, text: str, location: Location, block: TableBlock, line: Line) -> PrintedComparison:
-    figure = text.strip().removesuffix("%")
-    value = parse_amount(figure)
-    if value is None and squeeze(figure) not in {"", "-", "—", "/"}:
-        raise BudgetgraphError(f"{text!r} in column {column.path!r} of {block.title.text} is not a figure", file=location.file, place=line.place)
-    return PrintedComparison(column.kind, column.measure, column.base_phase, value, text, column.path, location)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,6 @@ def comparison_triples(g: Triples, table_node: URIRef, table: Table, row: Row, o
         g.add((node, BG.decimals, integer(comparison.decimals)))
         g.add((node, BG.unit, Literal(table.unit if comparison.kind is ClaimKind.CHANGE else "%")))
         g.add((node, BG.sourceLine, integer(comparison.location.line)))
-        base = next((r for r in table.rows if r.number == row.number and r.side == row.side and r.phase is comparison.base_phase), None)
+        base = next((r for r in table.rows if r.number == row.number and r.side == row.side and (r.phase, r.year) == (comparison.base_phase, comparison.base_year)), None)
         if base is not None and base.amount(comparison.measure) is not None:
             g.add((node, BG.comparedWith, row_uri(table_node, base)))

@@ -89,12 +89,12 @@ def _code_lists(year: int) -> dict[URIRef, tuple[Graph, bytes]]:
     return {name: (graph, canonical_ntriples(graph)) for name, graph in graphs.items()}
 
 
-def _parent_rows(table: Table) -> dict[tuple[int, Phase | None], Row]:
-    """Each line's parent, by its number and phase: the line it is indented under, where the table shows the
-    levels by indentation; otherwise a coded line's nearest published ancestor in the same table, unit, side and
-    phase: 2010301 under 20103, or under 201 when the 款 is not printed."""
-    numbered = {(r.number, r.phase): r for r in table.rows}
-    parents = {(r.number, r.phase): numbered[r.parent, r.phase] for r in table.rows if r.parent is not None}
+def _parent_rows(table: Table) -> dict[tuple[int, Phase | None, int | None], Row]:
+    """Each line's parent, by its number, phase and year: the line it is indented under, where the table shows the
+    levels by indentation; otherwise a coded line's nearest published ancestor in the same table, unit, side, phase
+    and year: 2010301 under 20103, or under 201 when the 款 is not printed."""
+    numbered = {(r.number, r.phase, r.year): r for r in table.rows}
+    parents = {(r.number, r.phase, r.year): numbered[r.parent, r.phase, r.year] for r in table.rows if r.parent is not None}
     if parents:
         return parents
     lines = [r for r in table.rows if r.role is RowRole.LINE and (r.function_code or r.economic_code)]
@@ -102,11 +102,11 @@ def _parent_rows(table: Table) -> dict[tuple[int, Phase | None], Row]:
         code = row.function_code or row.economic_code or ""
         ancestors = [
             a for a in lines
-            if a.unit_code == row.unit_code and a.side == row.side and a.phase is row.phase
+            if a.unit_code == row.unit_code and a.side == row.side and (a.phase, a.year) == (row.phase, row.year)
             and len(a.function_code or a.economic_code or "") < len(code) and code.startswith(a.function_code or a.economic_code or "")
         ]
         if ancestors:
-            parents[row.number, row.phase] = max(ancestors, key=lambda a: len(a.function_code or a.economic_code or ""))
+            parents[row.number, row.phase, row.year] = max(ancestors, key=lambda a: len(a.function_code or a.economic_code or ""))
     return parents
 
 
@@ -179,7 +179,7 @@ class _Mapper:
         for row in table.rows:
             if any(c.amount is not None for c in row.cells):
                 obs = self._observation(node, table, row)
-                if (parent := parents.get((row.number, row.phase))) is not None:
+                if (parent := parents.get((row.number, row.phase, row.year))) is not None:
                     g.add((obs, BG.parentRow, self._row_uri(node, parent)))
                 comparison_triples(g, node, table, row, obs, self._row_uri)
 
@@ -196,8 +196,9 @@ class _Mapper:
     @staticmethod
     def _row_uri(table_node: URIRef, row: Row) -> URIRef:
         side = {"收入": "/income", "支出": "/expenditure"}.get(row.side or "", "")
+        year = f"/{row.year}" if row.year else ""
         phase = f"/{uris.PHASE_SLUGS[row.phase]}" if row.phase else ""
-        return URIRef(f"{table_node}/row/{row.number}{side}{phase}")
+        return URIRef(f"{table_node}/row/{row.number}{side}{year}{phase}")
 
     def _observation(self, table_node: URIRef, table: Table, row: Row) -> URIRef:
         g = self.g
@@ -210,7 +211,7 @@ class _Mapper:
         g.add((obs, BG.rowNumber, _int(row.number)))
         g.add((obs, BG.rowRole, BG["role-" + row.role.value]))
         g.add((obs, RDFS.label, Literal(row.label, lang="zh")))
-        g.add((obs, BG.fiscalYear, self.year))
+        g.add((obs, BG.fiscalYear, Literal(str(row.year), datatype=XSD.gYear) if row.year else self.year))
         g.add((obs, BG.phase, BG["phase-" + uris.PHASE_SLUGS[row.phase]] if row.phase else self.phase))
         g.add((obs, BG.fund, BG[FUNDS.get(table.kind, "fund-all")]))
         g.add((obs, BG.unit, Literal(table.unit)))

@@ -25,7 +25,7 @@ BG = Namespace("https://w3id.org/budgetgraph/def#")
 CODE = "https://w3id.org/budgetgraph/code/"
 ECONOMIC_EDITION = 2018
 
-PHASE_SLUGS = {Phase.BUDGET: "budget", Phase.REVISED_BUDGET: "revised-budget", Phase.FINAL_ACCOUNTS: "final-accounts"}
+PHASE_SLUGS = {Phase.BUDGET: "budget", Phase.REVISED_BUDGET: "revised-budget", Phase.EXECUTION: "execution", Phase.FINAL_ACCOUNTS: "final-accounts"}
 
 
 class Minter:

@@ -23,7 +23,7 @@ WITH final_years AS (
          o.phase, o.row_label, o.amount_wan_yuan
   FROM observations o
   JOIN final_years f ON f.department = o.department AND f.scope = o.scope AND f.fiscal_year = o.fiscal_year
-  WHERE o.phase IN ('budget', 'final-accounts') AND o.measure IN ('total', 'amount') AND o.row_label IS NOT NULL
+  WHERE o.phase IN ('budget', 'final-accounts') AND o.amount_year = o.fiscal_year AND o.measure IN ('total', 'amount') AND o.row_label IS NOT NULL
     AND ($year IS NULL OR o.fiscal_year = $year)
 ), lines AS (
   SELECT department, scope, fiscal_year, table_kind, side, line,

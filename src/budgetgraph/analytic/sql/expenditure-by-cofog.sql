@@ -4,7 +4,7 @@ WITH lines AS (
   SELECT *, substr(code, 1, 3) AS class_code
   FROM observations
   WHERE table_kind = 'expenditure-summary' AND row_role = 'line' AND measure = 'total' AND scope = '部门'
-    AND code IS NOT NULL AND phase = dataset_phase AND dataset_phase = $phase
+    AND code IS NOT NULL AND phase = dataset_phase AND amount_year = fiscal_year AND dataset_phase = $phase
     AND ($district IS NULL OR district_code = $district) AND ($year IS NULL OR fiscal_year = $year)
 )
 SELECT district_code AS district, district_name AS districtName, department_name AS department, fiscal_year AS "year",

@@ -4,7 +4,7 @@ WITH lines AS (
   SELECT *, substr(code, 1, CASE $level WHEN 'lei' THEN 3 WHEN 'kuan' THEN 5 ELSE 7 END) AS class_code
   FROM observations
   WHERE table_kind = 'expenditure-summary' AND row_role = 'line' AND measure = 'total' AND scope = '部门'
-    AND phase = dataset_phase AND dataset_phase = $phase
+    AND phase = dataset_phase AND amount_year = fiscal_year AND dataset_phase = $phase
     AND ($district IS NULL OR district_code = $district) AND ($year IS NULL OR fiscal_year = $year)
     AND length(code) >= CASE $level WHEN 'lei' THEN 3 WHEN 'kuan' THEN 5 ELSE 7 END
 )

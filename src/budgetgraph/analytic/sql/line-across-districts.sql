@@ -5,7 +5,7 @@ WITH lines AS (
   SELECT *
   FROM observations
   WHERE table_kind = 'expenditure-summary' AND row_role = 'line' AND measure = 'total' AND scope = '部门'
-    AND phase = dataset_phase AND dataset_phase = $phase
+    AND phase = dataset_phase AND amount_year = fiscal_year AND dataset_phase = $phase
     AND department_name IS NOT NULL AND district_name IS NOT NULL
     AND ($district IS NULL OR district_code = $district) AND ($year IS NULL OR fiscal_year = $year)
     AND starts_with(code, $code)

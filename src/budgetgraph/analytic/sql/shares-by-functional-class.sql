@@ -14,7 +14,7 @@ WITH totals AS (
   SELECT "table", dataset_phase, amount AS whole
   FROM observations
   WHERE table_kind = 'fiscal-grant-summary' AND side = '支出' AND row_role = 'total' AND measure = 'generalBudget'
-    AND phase = dataset_phase AND dataset_phase = $phase AND amount <> 0
+    AND phase = dataset_phase AND amount_year = fiscal_year AND dataset_phase = $phase AND amount <> 0
 ), classes AS (
   SELECT o.district_code, o.department_name, o.fiscal_year, o.dataset_phase, o.code, codes.name_zh, o.amount AS published,
          o.amount_wan_yuan, totals.whole,
@@ -24,7 +24,7 @@ WITH totals AS (
   -- bg:functionalClass: the table's concept is functional or economic; a functional scheme is one of a fiscal year
   JOIN codes ON codes.concept = o.concept AND codes.scheme_year IS NOT NULL AND codes.name_zh IS NOT NULL
   WHERE o.table_kind = 'fiscal-grant-summary' AND o.side = '支出' AND o.level = 'lei' AND o.measure = 'generalBudget'
-    AND o.phase = o.dataset_phase AND o.dataset_phase = $phase AND o.code IS NOT NULL AND o.department_name IS NOT NULL
+    AND o.phase = o.dataset_phase AND o.amount_year = o.fiscal_year AND o.dataset_phase = $phase AND o.code IS NOT NULL AND o.department_name IS NOT NULL
     AND ($district IS NULL OR o.district_code = $district) AND ($year IS NULL OR o.fiscal_year = $year)
 ), divided AS (
   SELECT *, abs(n) // abs(d) AS q, abs(n) % abs(d) AS r, (n < 0) <> (d < 0) AS negative

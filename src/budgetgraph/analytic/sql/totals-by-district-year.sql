@@ -8,7 +8,7 @@ WITH chosen AS (
 ), totals AS (
   SELECT dataset, table_kind, amount_wan_yuan
   FROM observations
-  WHERE row_role = 'total' AND phase = dataset_phase AND (
+  WHERE row_role = 'total' AND phase = dataset_phase AND amount_year = fiscal_year AND (
     (table_kind IN ('expenditure-summary', 'income-summary') AND measure = 'total')
     OR (table_kind = 'fiscal-grant-summary' AND side = '收入' AND measure = 'amount'))
 ), per_dataset AS (

@@ -9,7 +9,7 @@ WITH totals AS (
   SELECT district_code, department, department_name, scope, dataset_phase, fiscal_year, amount_wan_yuan AS amount
   FROM observations
   WHERE table_kind = 'expenditure-summary' AND row_role = 'total' AND measure = 'total'
-    AND phase = dataset_phase AND dataset_phase = $phase
+    AND phase = dataset_phase AND amount_year = fiscal_year AND dataset_phase = $phase
 ), pairs AS (
   SELECT later.district_code, later.department_name, later.fiscal_year, later.dataset_phase, later.scope,
          later.amount, earlier.amount AS previous, later.amount - earlier.amount AS change,

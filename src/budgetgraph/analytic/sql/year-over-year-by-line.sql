@@ -1,12 +1,12 @@
 -- year-over-year-by-line.rq over the observation table: each functional line (bg:functionalClass) of a 部门支出总体情况表,
--- its 合计 added up per dataset and concept (rows of every phase the table prints), beside the lines of the dataset of
+-- its 合计 added up per dataset and concept (rows of every phase the table prints, of the document's year), beside the lines of the dataset of
 -- the same department, phase and scope a fiscal year earlier whose concept stands for the same edition (the OPTIONAL:
 -- a LEFT JOIN, so a line without one has no previous code or amount).
 -- The table's concept is the row's functional or economic class; a functional scheme is one of a fiscal year.
 WITH amounts AS (
   SELECT dataset, concept, SUM(amount_wan_yuan) AS amount
   FROM observations
-  WHERE table_kind = 'expenditure-summary' AND row_role = 'line' AND measure = 'total' AND concept IS NOT NULL
+  WHERE table_kind = 'expenditure-summary' AND row_role = 'line' AND measure = 'total' AND concept IS NOT NULL AND amount_year = fiscal_year
   GROUP BY dataset, concept
 ), lines AS (
   SELECT datasets.*, amounts.concept, amounts.amount, codes.code, codes.name_zh, codes.edition
