@@ -21,13 +21,16 @@ from budgetgraph.analytic import exports
 from budgetgraph.analytic.folder import ObservationTable
 from budgetgraph.analytic.questions import Analytics, questions
 from budgetgraph.analytic.rows import SCHEMA, in_order, stored_rows
+from budgetgraph.errors import BudgetgraphError
 from budgetgraph.pipeline import ingest, ingest_many
 from budgetgraph.service import create_app
 from budgetgraph.store import EmbeddedStore
 
 # The analytic documents add a 决算 to a synthetic 预算 of the same year, and a change rate on a negative tie.
 ANALYTIC = sorted((ROOT / "tests" / "data" / "analytic").glob("*.txt"))
-FIXTURES = [*sorted((ROOT / "data" / "synthetic").iterdir()), SEED, *sorted(CORPUS.glob("*.pdf")), *ANALYTIC, ROOT / "tests" / "data" / "variants" / "synthetic-beside-last-year-2024-budget.txt"]
+# Other years' and phases' amounts beside the document's, and counts (相关统计数): rows the questions must leave out.
+VARIANTS = [ROOT / "tests" / "data" / "variants" / name for name in ("synthetic-beside-last-year-2024-budget.txt", "synthetic-three-public-with-counts-2017-budget.txt")]
+FIXTURES = [*sorted((ROOT / "data" / "synthetic").iterdir()), SEED, *sorted(CORPUS.glob("*.pdf")), *ANALYTIC, *VARIANTS]
 # Parameter sets that each give rows on the fixtures for some questions: every phase, every level, a district, a
 # year, a code of each depth; the ones a question does not take are left out for it.
 VALUES = [
@@ -89,8 +92,9 @@ def test_amounts_are_exact_in_their_published_unit_and_in_wan_yuan(loaded: tuple
     assert {"元", "万元"} <= units
     for row in rows:
         assert row["amount"] == Decimal(row["amount_text"])
-        factor = {"元": Decimal("0.0001"), "千元": Decimal("0.1")}.get(row["unit"], Decimal(1))
-        assert row["amount_wan_yuan"] == Decimal(row["amount_text"]) * factor
+        factor = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1)}.get(row["unit"])
+        assert row["amount_wan_yuan"] == (Decimal(row["amount_text"]) * factor if factor is not None else None)  # a count is no money
+    assert {"辆", "人"} <= units
 
 
 def test_reindex_rebuilds_the_same_files_from_the_store(loaded: tuple[EmbeddedStore, ObservationTable], tmp_path: Path) -> None:
@@ -128,6 +132,17 @@ def test_a_re_ingest_replaces_the_documents_rows_and_a_delete_removes_them(tmp_p
         answer = httpx.delete(f"{root}/admin/datasets/{path}", headers={"Authorization": f"Bearer {TOKEN}"})
     assert answer.status_code == 204
     assert table.named(store) == {} and not list(table.folder.rglob("*.parquet"))
+
+
+def test_a_table_written_with_other_columns_is_refused_with_the_command_that_rebuilds_it(tmp_path: Path) -> None:
+    store, table = EmbeddedStore(tmp_path / "store"), ObservationTable(tmp_path / "store.observations")
+    ingest(SEED, store, BASE, table)
+    (written,) = table.folder.rglob("*.parquet")
+    pq.write_table(pq.read_table(written).drop_columns(["amount_year"]), written)  # as budgetgraph wrote it before the column
+    with pytest.raises(BudgetgraphError, match="rebuilt by `budgetgraph reindex`"):
+        Analytics(table, store).answers("totals-by-district-year")
+    table.reindex(store)
+    assert Analytics(table, store).answers("totals-by-district-year") == library.run(store, library.get("totals-by-district-year"))
 
 
 def test_a_store_whose_datasets_name_no_file_is_answered_by_sparql(tmp_path: Path) -> None:

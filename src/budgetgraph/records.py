@@ -123,6 +123,7 @@ class Row:
     description: str | None = None  # free text printed with the row (a task's content and period)
     phase: Phase | None = None  # set when a table prints this row's amounts of several phases (预算数 | 决算数)
     year: int | None = None  # set when they are of another fiscal year than the document's (上年执行数)
+    unit: str | None = None  # what the row counts in (辆, 人, 批), when it counts instead of amounts (相关统计数)
     level: int | None = None  # in a classification printed as names only, indented: 1 (类), 2 (款), 3 (项)
     parent: int | None = None  # …and the number of the row it is indented under
     comparisons: tuple[PrintedComparison, ...] = ()  # what the row prints comparing this phase's amount with another's

@@ -46,7 +46,7 @@ DESCRIPTIONS = {
     "parent_code": "the code of the printed row this row is under",
     "measure": "the column's measure (local name of its bg: property, e.g. total, basicExpenditure)",
     "amount": "the amount, exact, in the published unit", "amount_text": "the amount as published, with its precision",
-    "unit": "the published unit: 元, 千元 or 万元", "amount_wan_yuan": "the amount in 万元, exact",
+    "unit": "the published unit: 元, 千元 or 万元; a count's (辆, 人, 批)", "amount_wan_yuan": "the amount in 万元, exact; empty for a count",
     "observation": "IRI of the row (an RDF Data Cube observation)",
 }
 CSVW_TYPES = {"string": "string", "int16": "integer", "int32": "integer"}

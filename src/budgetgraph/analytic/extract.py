@@ -132,7 +132,7 @@ def _row(solution: pyoxigraph.QuerySolution) -> list[object]:
     amount_text = text("amount") or "0"
     amount = Decimal(amount_text)
     unit = text("unit") or ""
-    wan_yuan = amount * TO_WAN_YUAN.get(unit, Decimal(1))
+    wan_yuan = amount * TO_WAN_YUAN[unit] if unit in TO_WAN_YUAN else None  # a count (辆, 人) is no money
     row_number = text("rowNumber")
     return [
         text("document"), text("dataset"), text("department"), text("departmentName"), text("budgetUnit"),

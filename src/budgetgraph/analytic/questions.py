@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyoxigraph
 
 from budgetgraph import library
+from budgetgraph.errors import BudgetgraphError
 from budgetgraph.analytic.folder import TABLE_FILE, ObservationTable
 from budgetgraph.analytic.rows import (
     CODE_SCHEMA,
@@ -115,8 +116,15 @@ class Analytics:
                 connection.execute(f"DELETE FROM {name} WHERE filename IN (SELECT unnest($gone))", {"gone": gone})
         if new := sorted(str(path) for path in files - self.files):
             # in the order the questions select by, so that DuckDB skips the row groups that cannot match
-            connection.execute("INSERT INTO observations SELECT * FROM read_parquet($new, filename = true, hive_partitioning = false) "
-                               "ORDER BY table_kind, row_role, measure", {"new": new})
+            try:
+                connection.execute("INSERT INTO observations SELECT * FROM read_parquet($new, filename = true, hive_partitioning = false) "
+                                   "ORDER BY table_kind, row_role, measure", {"new": new})
+            except duckdb.Error as error:
+                connection.execute("ROLLBACK")
+                raise BudgetgraphError(
+                    f"cannot read the observation table's files ({error}); a table written by an earlier budgetgraph, "
+                    "with other columns, is rebuilt by `budgetgraph reindex`", file=str(self.table.folder),
+                ) from error
             connection.execute(f"INSERT INTO datasets SELECT DISTINCT {DATASET_COLUMNS}, filename FROM observations "
                                "WHERE filename IN (SELECT unnest($new))", {"new": new})
         for name, (_, rows) in CODE_TABLES.items():

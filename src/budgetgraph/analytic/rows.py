@@ -45,8 +45,8 @@ SCHEMA = pa.schema([
     ("measure", pa.string()),  # the measure property's local name: total, amount, generalBudget, …
     ("amount", AMOUNT),
     ("amount_text", pa.string()),  # as published, with its precision
-    ("unit", pa.string()),  # 元, 千元 or 万元, as published
-    ("amount_wan_yuan", AMOUNT),  # an amount in another unit, as it is (as the library's queries do)
+    ("unit", pa.string()),  # 元, 千元 or 万元, as published; a count's (辆, 人, 批)
+    ("amount_wan_yuan", AMOUNT),  # none for a count (辆, 人, 批: a 三公 table's 相关统计数)
     ("observation", pa.string()),  # the row's IRI
 ])
 

@@ -24,6 +24,8 @@ NOTE = re.compile(r"^\s*(注|说明)\s*[:：]")
 ENUMERATED = re.compile(r"^(\d+、|[(（]\d+[)）]|其中[:：])")
 CLASS_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 TOTAL_LABELS = {"合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计"}
+# A row that counts instead of amounts (相关统计数 of a 三公 table): 公务用车保有量(辆), 公务接待批次(批).
+COUNT_LABEL = re.compile(r"[(（](?P<unit>个|人次|人|辆|批次|批|次|台|套)[)）]$")
 LABEL_HEADERS = {"单位名称", "科目名称", "单位(科目名称)", "单位名称(科目)", "项目"}
 CODE_HEADERS = {"类", "款", "项", "科目编码"}
 UNIT_CODE_HEADER = "单位代码"
@@ -204,11 +206,12 @@ def parse_grid(block: TableBlock, number: int, file: str, document: tuple[int, P
         label, unit_code = head.label, head.unit_code
         code = head.code or (place.code if place else None) or ""
         role = _row_role(label, code, unit_code)
+        counted = COUNT_LABEL.search(label)
         if role is RowRole.UNIT_SUBTOTAL:
             current_unit = unit_code
         for reference in dict.fromkeys(column.reference for column in columns.values()):
             values = tuple(
-                _cell(block, number, row_number, line, paths[i], measure, cells[i], file)
+                _cell(block, number, row_number, line, paths[i], "count" if counted else measure, cells[i], file)
                 for i, measure in measures.items()
                 if measure is not None and columns[i].reference == reference
             )
@@ -226,6 +229,7 @@ def parse_grid(block: TableBlock, number: int, file: str, document: tuple[int, P
                     unit_code=unit_code or (current_unit if role is RowRole.LINE else None),
                     phase=reference.phase,
                     year=reference.year,
+                    unit=counted["unit"] if counted else None,
                     level=place.level if place else None,
                     parent=place.parent if place else None,
                     comparisons=tuple(

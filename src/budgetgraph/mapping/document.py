@@ -214,7 +214,7 @@ class _Mapper:
         g.add((obs, BG.fiscalYear, Literal(str(row.year), datatype=XSD.gYear) if row.year else self.year))
         g.add((obs, BG.phase, BG["phase-" + uris.PHASE_SLUGS[row.phase]] if row.phase else self.phase))
         g.add((obs, BG.fund, BG[FUNDS.get(table.kind, "fund-all")]))
-        g.add((obs, BG.unit, Literal(table.unit)))
+        g.add((obs, BG.unit, Literal(row.unit or table.unit)))
         g.add((obs, BG.sourceLine, _int(row.line)))
         if row.page is not None:
             g.add((obs, BG.page, _int(row.page)))
