@@ -15,8 +15,10 @@ import pytest
 
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.ingest import read_document
+from budgetgraph.mapping import map_document
 from budgetgraph.normalise import key
 from budgetgraph.records import Phase, RowRole
+from budgetgraph.validation import validate
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 VARIANTS = Path(__file__).parent / "data" / "variants"
@@ -93,15 +95,29 @@ def test_a_cover_without_the_page_date_and_the_table_under_it() -> None:
     assert (doc.title, doc.fiscal_year) == ("部门决算 洛阳市了洛龙区龙祥小学2016部门决算", 2016)
 
 
-def test_a_page_that_opens_with_its_web_furniture_is_named_by_its_table() -> None:
+def test_a_page_that_opens_with_its_web_furniture_is_named_by_its_table(tmp_path: Path) -> None:
     """施甸县's page starts with the site's 索引号 | 发布机构 box, not a cover: the title, year and district come from
-    the table's own title. Its year-on-year columns (上年决算数, 增减幅度) are not read yet, and it says so."""
-    doc = read_document(Path(__file__).parent / "data" / "real" / "shidian-county-2016-final.html")
+    the table's own title. Its year-on-year columns are read whole, against the key read from the page: 上年决算数
+    (2015) beside 本年决算数, and the 增、减金额 and 增、减幅度 between them, all of which the page gets right."""
+    path = REAL / "shidian-county-2016-final.html"
+    doc = read_document(path)
     assert (doc.title, doc.department) == ("施甸县2016年“三公”经费决算情况统计表", "施甸县")
-    assert (doc.district_code, doc.fiscal_year, doc.phase) == ("530521", 2016, Phase.FINAL_ACCOUNTS)
-    assert [(u.title, u.place, u.reason) for u in doc.unread] == [
-        ("施甸县2016年“三公”经费决算情况统计表", "line 7", "unknown column header '上年决算数' in 施甸县2016年“三公”经费决算情况统计表")
+    assert (doc.district_code, doc.fiscal_year, doc.phase, doc.unread) == ("530521", 2016, Phase.FINAL_ACCOUNTS, ())
+    (table,) = doc.tables
+    printed = [(r.label, r.year, str(r.amount("amount")), [c.text for c in r.comparisons]) for r in table.rows]
+    assert printed == [
+        ("合计", 2015, "2911.47", []), ("合计", None, "2706.86", ["-204.61", "-7.03%"]),
+        ("1.因公出国(境)费", 2015, "13.06", []), ("1.因公出国(境)费", None, "10.20", ["-2.86", "-21.9%"]),
+        ("2.公务接待费", 2015, "1679.69", []), ("2.公务接待费", None, "1590.94", ["-88.75", "-5.28%"]),
+        ("3.公务用车购置及运行费", 2015, "1218.72", []), ("3.公务用车购置及运行费", None, "1105.72", ["-113", "-9.27%"]),
+        ("其中:(1)公务用车购置费", 2015, "14.80", []), ("其中:(1)公务用车购置费", None, "0", ["-14.8", "-100%"]),
+        ("(2)公务用车运行费", 2015, "1203.92", []), ("(2)公务用车运行费", None, "1105.72", ["-98.2", "-8.16%"]),
     ]
+    assert validate(map_document(doc, "http://127.0.0.1:8000/")).findings == ()
+    wrong = tmp_path / path.name
+    wrong.write_text(path.read_text(encoding="utf-8").replace("-5.28%", "-5.82%"), encoding="utf-8")
+    (finding,) = validate(map_document(read_document(wrong), "http://127.0.0.1:8000/")).findings
+    assert "column 比上年增、减情况/增、减幅度: prints -5.82%, but (1590.94 − 1679.69) / 1679.69 × 100 = -5.28" in finding.message
 
 
 def test_a_template_title_without_its_unit_line_is_named_in_the_error(tmp_path: Path) -> None:

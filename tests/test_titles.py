@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from budgetgraph.ingest.layout import table_kind, without_numbering
 from budgetgraph.ingest.tables import find_tables, parse_grid
 from budgetgraph.ingest.text import split_lines
-from budgetgraph.records import TableKind
+from budgetgraph.records import Phase, TableKind
 
 # Titles as published (the 预算 and 决算 templates, and districts' wordings), with the table each names.
 TITLES = {
@@ -80,5 +80,5 @@ def test_words_that_only_look_like_numbers_stay(title: str) -> None:
 def test_a_numbered_table_is_read_under_its_title_without_the_number() -> None:
     text = "表三：支出决算表\n单位：万元\n科目名称\t本年支出合计\n合计\t12.50\n一般公共服务支出\t12.50\n"
     (block,) = find_tables(split_lines(text))
-    table = parse_grid(block, 1, "numbered.txt")
+    table = parse_grid(block, 1, "numbered.txt", (2023, Phase.FINAL_ACCOUNTS))
     assert (table.kind, table.title, [r.label for r in table.rows]) == (TableKind.EXPENDITURE_SUMMARY, "支出决算表", ["合计", "一般公共服务支出"])

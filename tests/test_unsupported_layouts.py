@@ -13,12 +13,6 @@ from budgetgraph.ingest import read_document
 UNSUPPORTED = Path(__file__).parent / "data" / "unsupported"
 
 
-def test_last_years_figures_beside_this_years_leave_the_table_unread() -> None:
-    doc = read_document(UNSUPPORTED / "yueyang-taichuangyuan-2017-budget.html")
-    assert (doc.fiscal_year, doc.tables, doc.amount_unit) == (2017, (), "元")
-    assert [(u.place, u.reason) for u in doc.unread] == [("line 5", "unknown column header '2016年执行数' in 台创园2017年度部门“三公”经费预算情况表")]
-
-
 @pytest.mark.parametrize(
     ("name", "place", "says"),
     [

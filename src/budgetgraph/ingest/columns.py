@@ -11,6 +11,11 @@ A names-only classification shows its 款 and 项 by indenting them, blank space
 keep: ``indent_first_column`` measures it from where the name in each row's first cell starts (``Line.start``),
 in characters from the leftmost name's start among the table's rows (over all its pages: a continued page may
 hold no 类), and keeps it as leading full-width spaces, as the other formats keep it.
+
+A table whose rules, or whose figures' positions, split a column in two (a merged header cell over two ruled
+columns, figures set further right from row to row: 江苏省's 部门预算 tables, ruled or not) is read with each such
+pair as one column: ``merge_split_columns`` joins adjacent columns that no row fills both of, unless both have
+headings of their own.
 """
 
 from __future__ import annotations
@@ -31,7 +36,28 @@ def align_columns(lines: list[Line]) -> list[Line]:
     if not positioned:
         return lines
     columns = _columns(positioned)
-    return [_placed(line, columns) if line.extents else line for line in lines]
+    placed = iter(_merged_lines([_placed(line, columns) for line in positioned]))
+    return [next(placed) if line.extents else line for line in lines]
+
+
+def merge_split_columns(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The rows with each run of adjacent columns that no row fills more than one of made one column, but for two
+    columns that both have a heading (text in a row without figures: a header line) of their own."""
+    width = max((len(row) for row in rows), default=0)
+    padded = [row + ("",) * (width - len(row)) for row in rows]
+    headings = [row for row in padded if not any(FIGURE.fullmatch(cell) for cell in row)]
+    headed = [any(row[column] for row in headings) for column in range(width)]
+    groups: list[list[int]] = []
+    for column in range(width):
+        if groups and not (headed[column] and any(headed[c] for c in groups[-1])) and not any(row[column] and any(row[c] for c in groups[-1]) for row in padded):
+            groups[-1].append(column)
+        else:
+            groups.append([column])
+    return [tuple("".join(row[c] for c in group) for group in groups) for row in padded]
+
+
+def _merged_lines(lines: list[Line]) -> list[Line]:
+    return [replace(line, cells=cells) for line, cells in zip(lines, merge_split_columns([line.cells for line in lines]))]
 
 
 def indent_first_column(lines: list[Line]) -> list[Line]:

@@ -71,7 +71,10 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^公用经费$", "publicExpenditure"),
         (r"^因公出国\(境\)费(用)?$", "overseasTravel"),
         (r"^公务接待费$", "officialReception"),
-        (r"^公务用车(购置及运行)?费(/小计)?$", "officialVehicles"),
+        (r"^公务用车(购置及运行(维护)?)?费(/小计)?$", "officialVehicles"),
+        (r"^三公经费/(小计|合计)$", "total"),
+        (r"^会议费$", "meetingFees"),
+        (r"^培训费$", "trainingFees"),
         (r"^(公务用车购置及运行费/)?(公务用?车)?购置费$", "vehiclePurchase"),
         (r"^(公务用车购置及运行费/)?(公务用车)?运行(维护)?费$", "vehicleOperation"),
         (r"^机关运行经费预算数$", "operatingCosts"),
@@ -145,7 +148,8 @@ def measure_for(path: str) -> str | None:
     ("支出预算/基本支出" → 基本支出; "三公经费预算数/公务用车购置及运行费/小计" → 公务用车购置及运行费/小计)."""
     parts = [re.sub(r"\((万元|千元|元)\)$", "", part) for part in key(path).split("/")]  # 预算数(万元)
     for start in range(len(parts)):
-        suffix = "/".join(parts[start:])
-        if found := next((measure for pattern, measure in MEASURES if pattern.fullmatch(suffix)), None):
-            return found
+        # a header wrapped over lines of a ruled table reads 因公出/国(境)/费: tried joined too
+        for suffix in ("/".join(parts[start:]), "".join(parts[start:])):
+            if found := next((measure for pattern, measure in MEASURES if pattern.fullmatch(suffix)), None):
+                return found
     return None

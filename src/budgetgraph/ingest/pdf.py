@@ -15,6 +15,7 @@ from functools import cached_property
 import pdfplumber
 
 from budgetgraph.errors import BudgetgraphError
+from budgetgraph.ingest.columns import merge_split_columns
 from budgetgraph.ingest.damaged import parsing
 from budgetgraph.ingest.text import Line
 
@@ -23,6 +24,7 @@ COLUMN_GAP = 1.2  # character sizes: a wider blank between two texts of a line s
 SENTENCE = re.compile(r"[。；]")
 SENTENCE_END = re.compile(r"[。；！？]\s*$")
 UNIT_LINE = re.compile(r"单位[:：]\s*[千万]?元\s*$")
+LAST_FIGURE = re.compile(r"\s[-−]?[\d,]+\.\d+\s*$")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$")
 # Points by which characters of one line may differ in top: some PDFs set their Latin digits in another font
 # whose box starts 4–5 points lower than the Chinese around it (the 决算 of the corpus: "总计 万元" above "2995.39"),
@@ -64,15 +66,17 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
     paragraphs = _paragraphs(lines, right_edge, page.width / 2)
     by_position = not tables and _has_table(lines)
     items = [
-        _positioned(p[0], page.width) if by_position and len(p) == 1 and not SENTENCE.search(p[0]["text"]) else _prose(p)
+        _positioned(p[0], page.width)
+        if len(p) == 1 and (by_position and not SENTENCE.search(p[0]["text"]) or tables and _is_row_outside_rules(p[0]))
+        else _prose(p)
         for p in paragraphs
     ]
     ink = _Ink(page)
     for table in tables:
-        for row, cells in zip(table.rows, table.extract(), strict=True):
-            texts = tuple(_unwrap(cell or "") for cell in cells)
-            if any(texts):
-                items.append((row.bbox[1], Line(0, texts, start=_first_word_start(ink, row.cells[0]))))
+        texts = merge_split_columns([tuple(_unwrap(cell or "") for cell in cells) for cells in table.extract()])
+        for row, cells in zip(table.rows, texts, strict=True):
+            if any(cells):
+                items.append((row.bbox[1], Line(0, cells, start=_first_word_start(ink, row.cells[0]))))
     items.sort(key=lambda item: item[0])
     return [replace(line, number=index, page=number) for index, (_, line) in enumerate(items, start=1)]
 
@@ -91,6 +95,12 @@ def _has_table(lines: list[dict]) -> bool:  # type: ignore[type-arg]
             return True
         after_unit = after_unit or bool(UNIT_LINE.search(line["text"]))
     return False
+
+
+def _is_row_outside_rules(line: dict) -> bool:  # type: ignore[type-arg]
+    """A line of a ruled page that is a table row all the same (the first row of a table continued on this page,
+    above its rules): texts set apart, no sentence, ending with a figure."""
+    return _has_gap(line["chars"], COLUMN_GAP * _size(line)) and not SENTENCE.search(line["text"]) and bool(LAST_FIGURE.search(line["text"]))
 
 
 def _prose(paragraph: list[dict]) -> tuple[float, Line]:  # type: ignore[type-arg]

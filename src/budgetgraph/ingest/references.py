@@ -27,8 +27,8 @@ YEAR_PHASES = {"年初预算": Phase.BUDGET, "预算": Phase.BUDGET, "预计执�
 PREVIOUS_YEAR = "比上年"
 COMPARISONS: tuple[tuple[re.Pattern[str], ClaimKind], ...] = (
     (re.compile(r"决算数?(为|占)(年初|调整|全年)?预算数?的?(百分比|比例|%)?(\(%\))?|(预算)?(完成|执行)(率|比例|%)(\(%\))?"), ClaimKind.COMPLETION),
-    (re.compile(r"(比上年)?(增减|增加)(额|数)?(\((万元|千元|元)\))?"), ClaimKind.CHANGE),
-    (re.compile(r"(比上年)?(增减|增长|增幅)(率|幅度|比例)?(%|\(%\))|(比上年)?(增减|增长)率"), ClaimKind.GROWTH),
+    (re.compile(r"(比上年)?(增、?减|增加)(额|数|金额)?(\((万元|千元|元)\))?"), ClaimKind.CHANGE),
+    (re.compile(r"(比上年)?(增、?减|增长|增幅)(率|幅度|比例)?(%|\(%\))|(比上年)?(增、?减|增长)(率|幅度)"), ClaimKind.GROWTH),
 )
 PHASE_ORDER = (Phase.BUDGET, Phase.REVISED_BUDGET, Phase.EXECUTION, Phase.FINAL_ACCOUNTS)
 
@@ -92,7 +92,7 @@ def comparison_columns(
     paths: list[str], columns: dict[int, AmountColumn], measures: dict[int, str | None], document: tuple[int, Phase], title: str, place: str, file: str,
 ) -> list[ComparisonColumn]:
     """The columns that compare a row's amounts of the table's two references; each compares the measure its
-    outer header names, else the first one both references print."""
+    outer header names, if it names one, else the first one both references print."""
     indices = [i for i, path in enumerate(paths) if i not in columns and comparison_kind(path)]
     if not indices:
         return []
@@ -110,8 +110,8 @@ def comparison_columns(
         path = paths[i]
         if PREVIOUS_YEAR in key(path) and (base.year != fiscal_year - 1 or current.year is not None):
             raise UnsupportedLayout(f"column {path!r} of {title} compares with the year before, which the table does not print", file=file, place=place)
-        outer = path.rsplit("/", 1)[0] if "/" in path else ""
-        measure = measure_for(outer) if outer else next(iter(both), None)
+        outer = measure_for(path.rsplit("/", 1)[0]) if "/" in path else None  # 合计/增减%; not 比上年增、减情况/增、减金额
+        measure = outer or next(iter(both), None)
         if measure not in both:
             raise UnsupportedLayout(f"column {path!r} of {title}: no amount printed for both to compare", file=file, place=place)
         result.append(ComparisonColumn(i, path, comparison_kind(path), measure, current, base))  # type: ignore[arg-type]

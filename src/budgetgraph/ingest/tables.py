@@ -24,6 +24,8 @@ NOTE = re.compile(r"^\s*(注|说明)\s*[:：]")
 ENUMERATED = re.compile(r"^(\d+、|[(（]\d+[)）]|其中[:：])")
 CLASS_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 TOTAL_LABELS = {"合计", "总计", "收入合计", "支出合计", "收入总计", "支出总计"}
+# Tables by 经济分类 whatever their headers say: 机关运行经费, and 基本支出 (工资福利支出, 商品和服务支出, …).
+ECONOMIC_TABLES = (TableKind.OPERATING_COSTS, TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE)
 # A row that counts instead of amounts (相关统计数 of a 三公 table): 公务用车保有量(辆), 公务接待批次(批).
 COUNT_LABEL = re.compile(r"[(（](?P<unit>个|人次|人|辆|批次|批|次|台|套)[)）]$")
 LABEL_HEADERS = {"单位名称", "科目名称", "单位(科目名称)", "单位名称(科目)", "项目"}
@@ -187,14 +189,14 @@ def parse_grid(block: TableBlock, number: int, file: str, document: tuple[int, P
     paths, body = _stack_blocks(paths, body)
     roles = [_column_role(path) for path in paths]
     columns = amount_columns({i: p for i, p in enumerate(paths) if roles[i] == "amount"}, *document)
-    measures = {i: measure_for(column.measure_path) for i, column in columns.items()}
+    measures = _with_meetings_and_training({i: measure_for(column.measure_path) for i, column in columns.items()}, paths)
     unknown = [paths[i] for i, m in measures.items() if m is None and paths[i]]
     if unknown:
         label = unknown[0].split("/")[-1]
         where = next((line for line in header if label in map(squeeze, line.cells)), header[0])
         raise UnsupportedLayout(f"unknown column header {unknown[0]!r} in {block.title.text}", file=file, place=where.place)
-    comparisons = comparison_columns(paths, columns, measures, document, block.title.text, header[0].place, file)
-    economic = block.kind is TableKind.OPERATING_COSTS or any("经济分类" in p for p in paths)
+    comparisons = comparison_columns(paths, columns, measures, document, block.title.text, block.title.place, file)
+    economic = block.kind in ECONOMIC_TABLES or "经济" in block.title.text or any("经济分类" in p for p in paths)
     heads = [_head(line, roles) for line in body]
     uncoded = [(n, h.label, h.indent) for n, h in enumerate(heads, start=1) if _row_role(h.label, h.code, h.unit_code) is RowRole.ITEM]
     places = indented_hierarchy(uncoded, functional=not economic)
@@ -338,9 +340,17 @@ def _with_grand_totals(rows: list[Row]) -> list[Row]:
     ]
 
 
+def _with_meetings_and_training(measures: dict[int, str | None], paths: list[str]) -> dict[int, str | None]:
+    """A 三公 table that prints 会议费 and 培训费 beside the 三公 (江苏) heads their sum 合计 and the 三公's own total
+    “三公”经费/小计: the 合计 is the sum of all three."""
+    if "meetingFees" not in measures.values() or list(measures.values()).count("total") < 2:
+        return measures
+    return {i: "threePublicMeetingsAndTraining" if m == "total" and "三公" not in paths[i] else m for i, m in measures.items()}
+
+
 def _column_role(path: str) -> str:
     parts = [key(part) for part in path.split("/")]
-    if parts[-1] in CODE_HEADERS or any(part.endswith("科目编码") for part in parts):
+    if parts[-1] in CODE_HEADERS or any(part.endswith(("科目编码", "科目代码")) for part in parts):
         return "code"
     if parts[-1] == UNIT_CODE_HEADER:
         return "unit-code"
