@@ -124,7 +124,7 @@ def test_the_readme_main_command_loads_every_bundled_document(tmp_path: Path) ->
     bundled = [str(ROOT / folder) for folder in folders.group(1).split()]
     count = sum(1 for folder in bundled for path in Path(folder).iterdir() if path.is_file())
     ingested = budgetgraph("ingest", *bundled, "--store", str(tmp_path / "store"))
-    assert f"{count} of {count} documents loaded" in ingested.stdout and count == 24
+    assert f"{count} of {count} documents loaded" in ingested.stdout and count == 26
 
 
 def test_ingest_into_virtuoso_signs_its_updates_and_answers_as_the_store_directory(tmp_path: Path) -> None:

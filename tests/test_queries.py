@@ -246,13 +246,13 @@ def test_every_library_query_has_a_title_and_answers(store: GraphStore, name: st
     query = library.get(name)
     assert query.title and query.description
     assert run(store, name)
-    examples = {"district": "410303", "year": 2021, "phase": "budget", "code": "2080505", "level": "xiang"}
+    examples = {"district": "410303", "year": 2021, "phase": "budget", "code": "2080505", "level": "xiang", "dataset": "http://127.0.0.1:8000/id/dataset/410303/113001/2021/budget"}
     run(store, name, **{p.name: examples[p.name] for p in query.parameters})  # every parameter is a projected variable
 
 
 def test_a_sparql_server_answers_every_query_as_the_embedded_store_does(folder: Path) -> None:
     """On a remote store the parameters are a VALUES block at the start of the WHERE group (store/remote.py)."""
-    examples = {"district": "410303", "year": 2021, "phase": "budget", "code": "2080505", "level": "xiang"}
+    examples = {"district": "410303", "year": 2021, "phase": "budget", "code": "2080505", "level": "xiang", "dataset": "http://127.0.0.1:8000/id/dataset/410303/113001/2021/budget"}
     with contextlib.ExitStack() as stack:
         remote, embedded = new_store("oxigraph-server", stack), EmbeddedStore()
         for store in (remote, embedded):
