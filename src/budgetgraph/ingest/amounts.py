@@ -14,6 +14,7 @@ DELTA = "△"  # printed before a decrease in Chinese accounts: △12.30 is -12.
 BLANKS = {"", "-", "—", "–", "--", "/"}
 # Words printed in an amount cell where nothing is due ("单位不需填列", "不适用", "无"): blank, not an error.
 NOT_APPLICABLE = re.compile(r"^(无|不适用|(本?单位)?不需?填列?)$")
+NO_FIGURE = {"", "-", "—", "/"}  # a cell printed blank, whatever its mark
 
 
 def is_amount(text: str) -> bool:

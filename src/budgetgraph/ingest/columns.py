@@ -49,11 +49,19 @@ def merge_split_columns(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     headed = [any(row[column] for row in headings) for column in range(width)]
     groups: list[list[int]] = []
     for column in range(width):
-        if groups and not (headed[column] and any(headed[c] for c in groups[-1])) and not any(row[column] and any(row[c] for c in groups[-1]) for row in padded):
+        if groups and not _both_headed(headed, groups[-1], column) and not _both_filled(padded, groups[-1], column):
             groups[-1].append(column)
         else:
             groups.append([column])
     return [tuple("".join(row[c] for c in group) for group in groups) for row in padded]
+
+
+def _both_headed(headed: list[bool], group: list[int], column: int) -> bool:
+    return headed[column] and any(headed[c] for c in group)
+
+
+def _both_filled(rows: list[tuple[str, ...]], group: list[int], column: int) -> bool:
+    return any(row[column] and any(row[c] for c in group) for row in rows)
 
 
 def _merged_lines(lines: list[Line]) -> list[Line]:

@@ -89,7 +89,7 @@ def _has_table(lines: list[dict]) -> bool:  # type: ignore[type-arg]
     run = 0
     after_unit = False
     for line in lines:
-        tabular = _has_gap(line["chars"], COLUMN_GAP * _size(line)) and not SENTENCE.search(line["text"])
+        tabular = _is_tabular(line)
         run = run + 1 if tabular else 0
         if run == 3 or tabular and after_unit:
             return True
@@ -97,10 +97,15 @@ def _has_table(lines: list[dict]) -> bool:  # type: ignore[type-arg]
     return False
 
 
+def _is_tabular(line: dict) -> bool:  # type: ignore[type-arg]
+    """Texts set apart, none a sentence."""
+    return _has_gap(line["chars"], COLUMN_GAP * _size(line)) and not SENTENCE.search(line["text"])
+
+
 def _is_row_outside_rules(line: dict) -> bool:  # type: ignore[type-arg]
     """A line of a ruled page that is a table row all the same (the first row of a table continued on this page,
-    above its rules): texts set apart, no sentence, ending with a figure."""
-    return _has_gap(line["chars"], COLUMN_GAP * _size(line)) and not SENTENCE.search(line["text"]) and bool(LAST_FIGURE.search(line["text"]))
+    above its rules): tabular, ending with a figure."""
+    return _is_tabular(line) and bool(LAST_FIGURE.search(line["text"]))
 
 
 def _prose(paragraph: list[dict]) -> tuple[float, Line]:  # type: ignore[type-arg]

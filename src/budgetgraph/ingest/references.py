@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
-from budgetgraph.ingest.amounts import parse_amount
+from budgetgraph.ingest.amounts import NO_FIGURE, parse_amount
 from budgetgraph.ingest.layout import PHASE_COLUMNS, measure_for, split_phase
 from budgetgraph.normalise import key, squeeze
 from budgetgraph.records import ClaimKind, Location, Phase, PrintedComparison
@@ -121,6 +121,6 @@ def comparison_columns(
 def printed_comparison(column: ComparisonColumn, text: str, location: Location, title: str, place: str) -> PrintedComparison:
     figure = text.strip().removesuffix("%")
     value = parse_amount(figure)
-    if value is None and squeeze(figure) not in {"", "-", "—", "/"}:
+    if value is None and squeeze(figure) not in NO_FIGURE:
         raise BudgetgraphError(f"{text!r} in column {column.path!r} of {title} is not a figure", file=location.file, place=place)
     return PrintedComparison(column.kind, column.measure, column.base.phase, column.base.year, value, text, column.path, location)

@@ -8,7 +8,7 @@ from itertools import zip_longest
 
 from budgetgraph.codelists import class_code_for_name
 from budgetgraph.errors import BudgetgraphError, UnsupportedLayout
-from budgetgraph.ingest.amounts import NOT_APPLICABLE, parse_amount
+from budgetgraph.ingest.amounts import NO_FIGURE, NOT_APPLICABLE, parse_amount
 from budgetgraph.normalise import key, squeeze
 from budgetgraph.ingest.layout import UNIT_LINE, measure_for, table_kind, without_numbering
 from budgetgraph.ingest.references import amount_columns, comparison_columns, comparison_kind, printed_comparison
@@ -373,6 +373,6 @@ def _row_role(label: str, code: str, unit_code: str | None) -> RowRole:
 
 def _cell(block: TableBlock, table: int, row: int, line: Line, column: str, measure: str, text: str, file: str) -> Cell:
     amount = parse_amount(text)
-    if amount is None and squeeze(text) and squeeze(text) not in {"-", "—", "/"} and not NOT_APPLICABLE.match(key(text)):
+    if amount is None and squeeze(text) not in NO_FIGURE and not NOT_APPLICABLE.match(key(text)):
         raise BudgetgraphError(f"{text!r} in column {column!r} of {block.title.text} is not an amount", file=file, place=line.place)
     return Cell(column, measure, amount, text, Location(file, line.number, table, row, column, line.page))

@@ -17,7 +17,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from budgetgraph.service.answers import GRAPH_FORMATS, RESULT_FORMATS, NotAcceptable, QueryCall, Reply, negotiate
 from budgetgraph.service.evaluation import RETRY_AFTER_S, Evaluator, Full
 from budgetgraph.service.guard import has_service_pattern
-from budgetgraph.store.base import Term
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
