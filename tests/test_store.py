@@ -20,7 +20,7 @@ from budgetgraph.store import EmbeddedStore, GraphStore, RemoteStore
 
 
 def blank_pdf(pages: int) -> bytes:
-    """A valid PDF whose pages carry no text, as a scan without OCR has."""
+    """A valid PDF whose pages carry no text, neither in a text layer nor in an image."""
     objects = ["<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{' '.join(f'{3 + i} 0 R' for i in range(pages))}] /Count {pages} >>"]
     objects += ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
     out, offsets = b"%PDF-1.4\n", []
@@ -88,7 +88,7 @@ def test_store_is_on_disk_and_survives_reopening(tmp_path: Path) -> None:
         ("notes.txt", "会议纪要\n今天讨论了办公室的搬迁安排。\n".encode(), "not a budget document"),
         ("broken.txt", b"\xff\xfe\x00garbage\x81\x00\xff", "neither UTF-8 nor GB18030"),
         ("truncated.pdf", b"%PDF-1.4\n%binary", "not a readable PDF"),
-        ("scan.pdf", blank_pdf(pages=2), "no text layer on any of its 2 pages"),
+        ("scan.pdf", blank_pdf(pages=2), "no text on any of its 2 pages, in a text layer or by OCR"),
         ("sheet.xlsx", b"PK\x03\x04 zipped", "application/zip documents are not supported yet"),
     ],
 )

@@ -85,6 +85,7 @@ class Cell:
     amount: Decimal | None
     text: str
     location: Location
+    confidence: Decimal | None = None  # read by OCR: how sure it is of the text (0–1); 0 when that is no amount
 
 
 @dataclass(frozen=True)

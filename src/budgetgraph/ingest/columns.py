@@ -123,4 +123,5 @@ def _placed(line: Line, columns: list[Extent]) -> Line:
         index = _column_of(extent, columns)
         cells[index] = f"{cells[index]} {text}".strip()
     starts_first_column = bool(line.extents) and _overlap(line.extents[0], columns[0])
-    return Line(line.number, tuple(cells), line.page, line.prose, start=line.start if starts_first_column else None)
+    start = line.start if starts_first_column else None
+    return Line(line.number, tuple(cells), line.page, line.prose, start=start, confidences=line.confidences)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import replace
+from decimal import Decimal
 from functools import cached_property
 
 import pdfplumber
@@ -17,6 +19,7 @@ import pdfplumber
 from budgetgraph.errors import BudgetgraphError
 from budgetgraph.ingest.columns import merge_split_columns
 from budgetgraph.ingest.damaged import parsing
+from budgetgraph.ingest.ocr import scanned_pages
 from budgetgraph.ingest.text import Line
 
 WRAPPED_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n|\n(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -38,9 +41,10 @@ def read_pdf(data: bytes, file: str) -> list[Line]:
         pages = pdf.pages
     with pdf:
         _parse_objects(pages, file)
-        if not any(page.chars for page in pages):
-            raise BudgetgraphError(f"the PDF has no text layer on any of its {len(pages)} pages (a scan?): OCR it first", file=file)
-        return [line for number, page in enumerate(pages, start=1) for line in _page_lines(page, number)]
+        scanned = scanned_pages(pages, file)
+        if not any(page.chars for page in pages) and not any(page.chars for page in scanned.values()):
+            raise BudgetgraphError(f"the PDF has no text on any of its {len(pages)} pages, in a text layer or by OCR", file=file)
+        return [line for number, page in enumerate(pages, start=1) for line in _page_lines(scanned.get(number - 1, page), number)]
 
 
 def _parse_objects(pages: list[pdfplumber.page.Page], file: str) -> None:
@@ -73,10 +77,12 @@ def _page_lines(page: pdfplumber.page.Page, number: int) -> list[Line]:
     ]
     ink = _Ink(page)
     for table in tables:
-        texts = merge_split_columns([tuple(_unwrap(cell or "") for cell in cells) for cells in table.extract()])
-        for row, cells in zip(table.rows, texts, strict=True):
+        extracted = [tuple(_unwrap(cell or "") for cell in cells) for cells in table.extract()]
+        texts = merge_split_columns(extracted)
+        for row, raw, cells in zip(table.rows, extracted, texts, strict=True):
             if any(cells):
-                items.append((row.bbox[1], Line(0, cells, start=_first_word_start(ink, row.cells[0]))))
+                confidences = _confidences(zip(raw, (ink.within(bbox) if bbox else [] for bbox in row.cells), strict=True))
+                items.append((row.bbox[1], Line(0, cells, start=_first_word_start(ink, row.cells[0]), confidences=confidences)))
     items.sort(key=lambda item: item[0])
     return [replace(line, number=index, page=number) for index, (_, line) in enumerate(items, start=1)]
 
@@ -117,11 +123,17 @@ def _positioned(line: dict, page_width: float) -> tuple[float, Line]:  # type: i
     if _has_gap(line["chars"], COLUMN_GAP * _size(line)):
         chunks = _chunks(line["chars"])
     else:
-        chunks = [(line["text"].strip(), (line["x0"], line["x1"]))]
+        chunks = [(line["text"].strip(), (line["x0"], line["x1"]), line["chars"])]
     wide = line["x1"] - line["x0"] >= page_width / 2
-    cells, extents = tuple(text for text, _ in chunks), tuple(extent for _, extent in chunks)
+    cells, extents = tuple(text for text, _, _ in chunks), tuple(extent for _, extent, _ in chunks)
     start = (extents[0][0], _size(line))
-    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents, start=start)
+    confidences = _confidences((text, chars) for text, _, chars in chunks)
+    return line["top"], Line(0, cells, prose=len(chunks) == 1 and wide, extents=extents, start=start, confidences=confidences)
+
+
+def _confidences(cells: Iterable[tuple[str, list[dict]]]) -> tuple[tuple[str, Decimal], ...]:  # type: ignore[type-arg]
+    """Each filled cell's text with the least confidence of its characters, on a page read by OCR."""
+    return tuple((text, min(c["confidence"] for c in chars)) for text, chars in cells if text and chars and "confidence" in chars[0])
 
 
 class _Ink:
@@ -162,7 +174,7 @@ def _unwrap(cell: str) -> str:
     return " ".join(WRAPPED_CJK.sub("", cell).split())
 
 
-def _chunks(chars: list[dict]) -> list[tuple[str, tuple[float, float]]]:  # type: ignore[type-arg]
+def _chunks(chars: list[dict]) -> list[tuple[str, tuple[float, float], list[dict]]]:  # type: ignore[type-arg]
     """The texts of a line that blanks wider than a character set apart, each with its extent (x0, x1); the
     spaces the PDF sets inside a text are kept ("总 计"), as a text extraction keeps them."""
     chunks: list[list[dict]] = []  # type: ignore[type-arg]
@@ -177,7 +189,7 @@ def _chunks(chars: list[dict]) -> list[tuple[str, tuple[float, float]]]:  # type
         else:
             chunks.append([char])
     return [
-        (" ".join("".join(c["text"] for c in chunk).split()), (chunk[0]["x0"], max(c["x1"] for c in chunk if c["text"].strip())))
+        (" ".join("".join(c["text"] for c in chunk).split()), (chunk[0]["x0"], max(c["x1"] for c in chunk if c["text"].strip())), chunk)
         for chunk in chunks
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 
@@ -153,7 +154,7 @@ def _unmerge_code_header(header: list[Line], body: list[Line]) -> tuple[list[Lin
         return header, body
     labels = tuple(c if key(c) in CODE_HEADERS else "" for c in first.cells)
     rest = tuple("" if key(c) in CODE_HEADERS else c for c in first.cells)
-    return [*header, Line(first.number, labels, first.page)], [Line(first.number, rest, first.page), *body[1:]]
+    return [*header, Line(first.number, labels, first.page)], [replace(first, cells=rest, start=None, extents=None), *body[1:]]
 
 
 def column_paths(header: list[Line]) -> list[str]:
@@ -276,7 +277,7 @@ def _stack_blocks(paths: list[str], body: list[Line]) -> tuple[list[str], list[L
         return paths, body
     def part(line: Line, start: int) -> Line:
         cells = (tuple(line.cells) + ("",) * len(paths))[start : start + half]
-        return Line(line.number, cells, line.page, line.prose)
+        return replace(line, cells=cells, start=None, extents=None)
     halves = [part(line, 0) for line in body] + [part(line, half) for line in body]
     return paths[:half], [line for line in halves if any(line.cells)]
 
@@ -372,7 +373,12 @@ def _row_role(label: str, code: str, unit_code: str | None) -> RowRole:
 
 
 def _cell(block: TableBlock, table: int, row: int, line: Line, column: str, measure: str, text: str, file: str) -> Cell:
+    """A cell's amount; text that is no amount is an error of the document, or, read by OCR, a figure whose
+    reading failed (confidence 0), kept to be reported."""
     amount = parse_amount(text)
+    confidence = line.confidence_of(text)
     if amount is None and squeeze(text) not in NO_FIGURE and not NOT_APPLICABLE.match(key(text)):
-        raise BudgetgraphError(f"{text!r} in column {column!r} of {block.title.text} is not an amount", file=file, place=line.place)
-    return Cell(column, measure, amount, text, Location(file, line.number, table, row, column, line.page))
+        if confidence is None:
+            raise BudgetgraphError(f"{text!r} in column {column!r} of {block.title.text} is not an amount", file=file, place=line.place)
+        confidence = Decimal(0)
+    return Cell(column, measure, amount, text, Location(file, line.number, table, row, column, line.page), confidence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from budgetgraph.errors import BudgetgraphError
 
@@ -21,10 +22,17 @@ class Line:
     prose: bool = False  # known to be running text, not a table row (a PDF line outside any ruled table)
     extents: tuple[tuple[float, float], ...] | None = None  # each cell's x0 and x1 on a PDF page without rules
     start: tuple[float, float] | None = None  # a PDF row's first cell: where its text starts (x0), its characters' size
+    confidences: tuple[tuple[str, Decimal], ...] = ()  # read by OCR: each cell's text and its least sure word's confidence
 
     @property
     def place(self) -> str:
         return f"page {self.page}, line {self.number}" if self.page is not None else f"line {self.number}"
+
+    def confidence_of(self, text: str) -> Decimal | None:
+        """How sure OCR is of a cell's text: a cell's own, or, for cells the reader has joined, the line's least."""
+        if not self.confidences or not text:
+            return None
+        return min((c for t, c in self.confidences if t == text), default=min(c for _, c in self.confidences))
 
     @property
     def text(self) -> str:

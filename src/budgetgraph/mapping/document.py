@@ -177,7 +177,7 @@ class _Mapper:
             g.add((column, BG.measure, BG[measure]))
         parents = _parent_rows(table)
         for row in table.rows:
-            if any(c.amount is not None for c in row.cells):
+            if any(c.amount is not None or c.confidence is not None for c in row.cells):
                 obs = self._observation(node, table, row)
                 if (parent := parents.get((row.number, row.phase, row.year))) is not None:
                     g.add((obs, BG.parentRow, self._row_uri(node, parent)))
@@ -236,6 +236,10 @@ class _Mapper:
         for cell in row.cells:
             if cell.amount is not None:
                 g.add((obs, BG[cell.measure], _decimal(cell.amount)))
+            elif cell.confidence is not None:
+                g.add((obs, BG.unreadFigure, Literal(f"{cell.column}: {cell.text}")))
+        if scanned := [cell.confidence for cell in row.cells if cell.confidence is not None]:
+            g.add((obs, BG.ocrConfidence, _decimal(min(scanned))))
         return obs
 
     def _performance(self, plan: PerformancePlan) -> None:
