@@ -23,6 +23,7 @@ import pdfplumber
 from pdfplumber.page import DerivedPage
 
 from budgetgraph.errors import BudgetgraphError
+from budgetgraph.ingest.damaged import parsing
 
 DPI = 300
 LANGUAGE = "chi_sim"
@@ -76,7 +77,8 @@ def scanned_pages(pages: list[pdfplumber.page.Page], file: str, dpi: int = DPI) 
 
 def _scanned(page: pdfplumber.page.Page, file: str, number: int, dpi: int) -> ScannedPage:
     scale = POINTS_PER_INCH / dpi
-    grey = np.asarray(page.to_image(resolution=dpi).original.convert("L"))
+    with parsing("PDF", file, f"page {number}"):  # rendering parses the page again, with pdfium
+        grey = np.asarray(page.to_image(resolution=dpi).original.convert("L"))
     length = round(dpi * RULE_INCHES)
     across, down = _runs(grey < INK, length), _runs((grey < INK).T, length).T
     cleaned = np.where(_widened(across | down, max(1, dpi // 100)), 255, grey).astype(np.uint8)
