@@ -95,3 +95,15 @@ def test_no_wrong_figure_of_the_scan_goes_unreported(scanned: Outcome) -> None:
     messages = " ".join(f.message for f in scanned.report.findings)
     assert all(f"OCR read {cell.column}: {cell.text}, which is no amount" in messages for cell in unread)
 
+
+
+@needs_corpus
+def test_the_scans_findings_are_the_same_by_pyshacl(scanned: Outcome) -> None:
+    from test_validation import _comparable
+
+    from budgetgraph.validation.shacl import validate_with_pyshacl
+
+    shapes = {f.shape for f in scanned.report.findings}
+    assert {s for s in shapes if s.endswith(("UncertainFigureShape", "UnreadFigureShape"))}, shapes
+    reference = validate_with_pyshacl(scanned.mapped)
+    assert sorted(map(_comparable, scanned.report.findings)) == sorted(map(_comparable, reference.findings))

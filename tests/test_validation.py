@@ -188,7 +188,8 @@ def test_store_engine_agrees_with_pyshacl() -> None:
     subqueries per focus node), so the real documents are compared by count in the benchmarks instead."""
     mapped = map_document(read_document(INCONSISTENT), BASE)
     fast = validate(mapped)
-    planted = {c.shape.removeprefix(SHAPES) for c in sparql_constraints() if "Rounding" not in c.shape}
+    # the shapes of figures read by OCR need a scan: tests/test_scanned_pdfs.py compares them with pySHACL
+    planted = {c.shape.removeprefix(SHAPES) for c in sparql_constraints() if "Rounding" not in c.shape and "Figure" not in c.shape}
     assert {f.shape.removeprefix(SHAPES) for f in fast.findings} == planted
     reference = validate_with_pyshacl(mapped)
     assert sorted(map(_comparable, fast.findings)) == sorted(map(_comparable, reference.findings))
