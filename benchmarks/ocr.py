@@ -52,9 +52,14 @@ def keyed_amounts(key: Path) -> set[Decimal]:
     return {v for v in values if v != 0}
 
 
+def is_flagged(outcome: Outcome, table_number: int, row_number: int, confidence: Decimal) -> bool:
+    """Whether a figure of a scan is reported: its row under the warning's threshold, or warned about."""
+    row = f"{outcome.mapped.dataset}/table/{table_number}/row/{row_number}"
+    warned = (f.focus for f in outcome.report.findings if f.severity == "Warning")
+    return confidence < UNCERTAIN or any(focus == row or focus.startswith(row + "/") for focus in warned)
+
+
 def score(outcome: Outcome, keyed: set[Decimal]) -> dict[str, float]:
-    dataset = str(outcome.mapped.dataset)
-    warned = {f.focus for f in outcome.report.findings if f.severity == "Warning"}
     cells = [
         (table, row, cell)
         for table in outcome.document.tables
@@ -65,15 +70,11 @@ def score(outcome: Outcome, keyed: set[Decimal]) -> dict[str, float]:
     found = {cell.amount for _, _, cell in cells if cell.amount is not None} & keyed
     wrong = [(t, r, c) for t, r, c in cells if c.amount is not None and c.amount != 0 and c.amount not in keyed]
 
-    def flagged(table_number: int, row_number: int, confidence: Decimal) -> bool:
-        row = f"{dataset}/table/{table_number}/row/{row_number}"
-        return confidence < UNCERTAIN or any(focus == row or focus.startswith(row + "/") for focus in warned)
-
     unread = sum(1 for _, _, c in cells if c.amount is None)
     return {
         "recall": len(found) / len(keyed),
         "wrong": len(wrong),
-        "flagged": sum(flagged(t.number, r.number, c.confidence or Decimal(0)) for t, r, c in wrong) / len(wrong) if wrong else 1.0,
+        "flagged": sum(is_flagged(outcome, t.number, r.number, c.confidence or Decimal(0)) for t, r, c in wrong) / len(wrong) if wrong else 1.0,
         "unread": unread,
     }
 

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from benchmarks.ocr import UNCERTAIN, scanned_rendering
+from benchmarks.ocr import is_flagged, scanned_rendering
 from budgetgraph.ingest.ocr import _runs, _segments
 from budgetgraph.mapping.uris import BG
 from budgetgraph.pipeline import Outcome, check
@@ -78,8 +78,6 @@ def test_no_wrong_figure_of_the_scan_goes_unreported(scanned: Outcome) -> None:
     arithmetic shapes warn about; each cell OCR could not read as an amount is reported."""
     table = next(t for t in scanned.document.tables if "收入预算总表" in t.title)
     keyed = {row["code"]: {c.split("/")[-1]: Decimal(v) for c, v in row["values"].items()} for row in _key_rows() if "code" in row}
-    warned = {f.focus for f in scanned.report.findings if f.severity == "Warning"}
-    row_node = f"{scanned.mapped.dataset}/table/{table.number}/row/"
     checked = 0
     for row in table.rows:
         for cell in row.cells:
@@ -88,8 +86,7 @@ def test_no_wrong_figure_of_the_scan_goes_unreported(scanned: Outcome) -> None:
                 continue
             checked += 1
             if cell.amount != expected:
-                in_warned_row = any(focus == f"{row_node}{row.number}" or focus.startswith(f"{row_node}{row.number}/") for focus in warned)
-                assert cell.confidence < UNCERTAIN or in_warned_row, (row.label, cell)
+                assert is_flagged(scanned, table.number, row.number, cell.confidence), (row.label, cell)
     assert checked >= 20
     unread = [cell for row in table.rows for cell in row.cells if cell.amount is None and cell.confidence == 0]
     messages = " ".join(f.message for f in scanned.report.findings)

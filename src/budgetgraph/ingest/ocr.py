@@ -53,15 +53,13 @@ class ScannedPage(DerivedPage):
         self._objects = {"char": _characters(words, parent_page), "rect": [_rect(box, parent_page) for box in rules]}
 
 
-def engine() -> str:
-    """The OCR engine's name and version; an error naming what to install when it is missing."""
+def require_engine() -> None:
+    """An error naming what to install when Tesseract or its Chinese model is missing."""
     if shutil.which("tesseract") is None:
         raise BudgetgraphError("the PDF has pages without a text layer (a scan?) and OCR needs Tesseract: apt install tesseract-ocr tesseract-ocr-chi-sim")
-    version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=True).stdout.split("\n")[0]
     languages = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=True).stdout.split()
     if LANGUAGE not in languages:
         raise BudgetgraphError(f"OCR of Chinese needs Tesseract's {LANGUAGE} model: apt install tesseract-ocr-chi-sim")
-    return version.strip()
 
 
 def scanned_pages(pages: list[pdfplumber.page.Page], file: str, dpi: int = DPI) -> dict[int, ScannedPage]:
@@ -69,7 +67,7 @@ def scanned_pages(pages: list[pdfplumber.page.Page], file: str, dpi: int = DPI) 
     blank = [i for i, page in enumerate(pages) if not page.chars]
     if not blank:
         return {}
-    engine()
+    require_engine()
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         read = pool.map(lambda i: _scanned(pages[i], file, i + 1, dpi), blank)
         return dict(zip(blank, read, strict=True))
